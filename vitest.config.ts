@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // e2e tests start real etcd members; give them room, but fail rather than hang.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    reporters: ["default", "./test/reporters/summary.ts"],
+  },
+});
