@@ -38,9 +38,9 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
       // the console is best effort
     }
   };
+  const drive = readConfigDrive(opts.machineDir);
   rmSync(paths.shutdown, { force: true });
   writeFileSync(paths.pid, `${process.pid}\n`);
-  const drive = readConfigDrive(opts.machineDir);
   const meta = drive.meta;
   log(`shoal machine agent ${opts.version} booting ${meta.hostname} (${meta.machineId})`);
   mkdirSync(root, { recursive: true });
@@ -109,7 +109,7 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
       return;
     }
     if (p.kind !== "cloud-config") return;
-    const applied = applyPlan(root, p.plan, current.meta);
+    const applied = applyPlan(root, p.plan);
     for (const n of applied.notes) log(`cloudinit: ${n}`);
     writeMachineBin(opts.machineDir, opts.shoal.argv, etcdEndpoints(init, ctx));
     for (const { unit, command } of applied.commands) {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { MachineMeta } from "../cloudconfig/index.js";
 import { InputError } from "../errors/index.js";
-import type { MachineMeta } from "./contract.js";
 import { machinePaths } from "./layout.js";
 
 /** How this machine takes part in the etcd cluster (the host decides, from etcdSize). */

@@ -309,8 +309,10 @@ export class Init {
     if (rt.main !== proc) return;
     rt.main = undefined;
     if (rt.stopping) return;
-    const how = signal ? `killed, signal=${signal}` : `exited, code=exited, status=${code}`;
-    this.say(rt.name, `Main process exited, code=${how}`);
+    const how = signal
+      ? `code=killed, signal=${signal.replace(/^SIG/, "")}`
+      : `code=exited, status=${code}`;
+    this.say(rt.name, `Main process exited, ${how}`);
     const clean = code === 0 && !signal;
     const restart =
       spec.restart === "always" ||
