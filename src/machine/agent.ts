@@ -1,6 +1,8 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:net";
+import { hostname } from "node:os";
 import { join } from "node:path";
+import { InputError } from "../errors/index.js";
 import { applyPlan, writeImageFiles, writeMachineFile } from "./apply.js";
 import { provision } from "./cloudinit.js";
 import { serveControl } from "./control/server.js";
@@ -39,9 +41,17 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     }
   };
   const drive = readConfigDrive(opts.machineDir);
+  const meta = drive.meta;
+  if (root === "/" && hostname() !== meta.hostname) {
+    // With --root / the agent writes /etc and /run: only ever inside the machine's own namespaces.
+    throw new InputError(
+      `refusing to boot with --root /: this is not machine ${meta.hostname} (the hostname is ${hostname()})`,
+      undefined,
+      "--root / is for an agent inside the machine's own UTS and mount namespaces",
+    );
+  }
   rmSync(paths.shutdown, { force: true });
   writeFileSync(paths.pid, `${process.pid}\n`);
-  const meta = drive.meta;
   log(`shoal machine agent ${opts.version} booting ${meta.hostname} (${meta.machineId})`);
   mkdirSync(root, { recursive: true });
   // /run is a tmpfs on a real machine: runtime units do not survive a reboot.
@@ -60,7 +70,8 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     shoal: opts.shoal,
   };
   const journal = new Journal(paths.journal, meta.hostname);
-  const init = new Init({ ctx, journal, builtins: builtinUnits, binDir: paths.bin, log });
+  const unitRoot = root === "/" ? paths.root : root;
+  const init = new Init({ ctx, journal, builtins: builtinUnits, binDir: paths.bin, log, unitRoot });
   let boot: BootState = "booting";
   let bootReason: string | undefined;
   let halting: Promise<void> | undefined;

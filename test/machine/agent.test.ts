@@ -1,11 +1,20 @@
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Etcd3 } from "etcd3";
 import { afterEach, describe, expect, it } from "vitest";
-import { machinePaths, type UnitState } from "../../src/machine/index.js";
+import { machinePaths, type UnitState, writeConfigDrive } from "../../src/machine/index.js";
 import { shoal } from "../helpers/cli.js";
 import { alive, fixture, journalOf, Machines, machineProcesses, meta, waitFor } from "./harness.js";
 
@@ -234,6 +243,19 @@ describe("shoal machine: bad usage", () => {
     expect(r.stderr).toMatch(
       /^shoal: \/nonexistent\/machine\/config-drive\/openstack\/latest\/meta_data\.json: cannot read the config drive/,
     );
+  });
+
+  it("refuses --root / outside the machine's own namespaces, writing nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shoal-machine-"));
+    try {
+      writeConfigDrive(dir, { userData: "#cloud-config\n", meta: meta(249) });
+      const r = await shoal(["machine", "boot", "--dir", dir, "--root", "/"], { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("refusing to boot with --root /: this is not machine core-249");
+      expect(readdirSync(dir)).toEqual(["config-drive"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("says when no agent runs there", async () => {

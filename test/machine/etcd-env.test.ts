@@ -124,6 +124,20 @@ describe("etcd34Env", () => {
     });
   });
 
+  it("takes the host's ETCD_* defaults, user-data's settings winning", () => {
+    const { env } = etcd34Env(
+      { ETCD_ELECTION_TIMEOUT: "500" },
+      ctx({
+        sharedNetwork: false,
+        etcd: {
+          role: "member",
+          env: { ETCD_HEARTBEAT_INTERVAL: "10", ETCD_ELECTION_TIMEOUT: "100" },
+        },
+      }),
+    );
+    expect(env).toEqual({ ETCD_HEARTBEAT_INTERVAL: "10", ETCD_ELECTION_TIMEOUT: "500" });
+  });
+
   it("turns etcd2's ca-file into trusted-ca-file with client cert auth", () => {
     const { env } = etcd34Env(
       { ETCD_CA_FILE: "/ca", ETCD_PEER_CA_FILE: "/pca" },

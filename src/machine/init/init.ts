@@ -63,6 +63,12 @@ export interface InitOptions {
   binDir: string;
   /** The agent's own log (console.log). */
   log: (message: string) => void;
+  /**
+   * Where the machine's own unit files are read: its own layer (machineDir/root),
+   * so a host's /etc/systemd/system never leaks into a machine whose / is an
+   * overlay over the host's.
+   */
+  unitRoot: string;
 }
 
 /**
@@ -98,7 +104,7 @@ export class Init {
   }
 
   private load(name: string): LoadedUnit {
-    return loadUnit(this.opts.ctx.root, name, this.opts.builtins);
+    return loadUnit(this.opts.unitRoot, name, this.opts.builtins);
   }
 
   private serialize<T>(rt: Runtime, fn: () => Promise<T>): Promise<T> {
@@ -129,7 +135,7 @@ export class Init {
   status(): UnitState[] {
     const names = new Set([
       ...this.opts.builtins.keys(),
-      ...listUnitFiles(this.opts.ctx.root),
+      ...listUnitFiles(this.opts.unitRoot),
       ...this.units.keys(),
     ]);
     return [...names].sort().map((name) => this.unitState(name));
@@ -203,7 +209,7 @@ export class Init {
 
   /** Starts what the boot targets want (units enabled on an earlier boot). */
   async startEnabled(): Promise<void> {
-    for (const name of enabledUnits(this.opts.ctx.root)) await this.start(name);
+    for (const name of enabledUnits(this.opts.unitRoot)) await this.start(name);
   }
 
   private async startOne(rt: Runtime): Promise<boolean> {
