@@ -198,9 +198,11 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     if (!halting) boot = "running";
     log(`boot finished: ${boot}`);
   } catch (err) {
-    boot = "failed";
-    bootReason = (err as Error).message;
-    log(`boot failed: ${bootReason}`);
+    if (!halting) {
+      boot = "failed";
+      bootReason = (err as Error).message;
+      log(`boot failed: ${bootReason}`);
+    }
   }
   const code = await finished;
   process.off("SIGTERM", onSignal);

@@ -34,6 +34,8 @@ coreos:
         Description=The app
         Requires=prep.service
         After=prep.service
+        Wants=network-online.target
+        After=network-online.target
         [Service]
         Environment=GREETING=hello
         EnvironmentFile=/etc/app.env
@@ -76,6 +78,18 @@ coreos:
       content: |
         [Service]
         ExecStart=/usr/bin/docker daemon
+    - name: one.service
+      command: start
+      content: |
+        [Service]
+        ExecStart=/bin/sleep 1000
+    - name: two.service
+      command: start
+      content: |
+        [Unit]
+        Conflicts=one.service
+        [Service]
+        ExecStart=/bin/sleep 1000
     - name: needs-docker.service
       command: start
       content: |
@@ -117,6 +131,10 @@ describe("user units from cloud-config", () => {
 
     units = (await m.status()).units;
     expect(unit(units, "masked.service")).toMatchObject({ load: "masked", active: "inactive" });
+    expect(unit(units, "network-online.target")).toMatchObject({ load: "loaded", active: "active" });
+    expect(unit(units, "multi-user.target")).toMatchObject({ active: "active" });
+    expect(unit(units, "one.service")).toMatchObject({ active: "inactive" }); // two conflicts with it
+    expect(unit(units, "two.service")).toMatchObject({ active: "active" });
     expect(existsSync(join(root, "run/systemd/system/rt.service"))).toBe(true);
     expect(unit(units, "rt.service")).toMatchObject({ active: "inactive", sub: "dead" });
     expect(journalOf(m.dir, "rt.service")).toContain("oneshot ran");

@@ -207,8 +207,9 @@ export class Init {
     }
   }
 
-  /** Starts what the boot targets want (units enabled on an earlier boot). */
+  /** Reaches the boot target, then starts what it wants (units enabled on an earlier boot). */
   async startEnabled(): Promise<void> {
+    await this.start("multi-user.target");
     for (const name of enabledUnits(this.opts.unitRoot)) await this.start(name);
   }
 
@@ -234,6 +235,13 @@ export class Init {
           rt,
           `dependency ${dep} failed: ${d?.reason ?? d?.loaded.reason ?? "not started"}`,
         );
+    }
+    for (const other of spec.conflicts) {
+      const o = this.units.get(other);
+      if (o && o.name !== rt.name && (o.main || o.active === "active")) {
+        this.say(rt.name, `Stopping ${other}, which conflicts with ${rt.name}.`);
+        await this.stopOne(o);
+      }
     }
     const now = Date.now();
     rt.starts = rt.starts.filter((t) => now - t < START_LIMIT.intervalMs);
