@@ -11,6 +11,7 @@ import { readConfigDrive } from "./datasource.js";
 import { Init } from "./init/init.js";
 import { Journal, readJournal } from "./init/journal.js";
 import { unitDirs } from "./init/load.js";
+import { GroupReaper } from "./init/reaper.js";
 import { machinePaths } from "./layout.js";
 import { writeMachineBin } from "./shell.js";
 import { builtinUnits, type MachineContext } from "./units/index.js";
@@ -71,7 +72,16 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
   };
   const journal = new Journal(paths.journal, meta.hostname);
   const unitRoot = root === "/" ? paths.root : root;
-  const init = new Init({ ctx, journal, builtins: builtinUnits, binDir: paths.bin, log, unitRoot });
+  const reaper = new GroupReaper(paths.unitGroups);
+  const init = new Init({
+    ctx,
+    journal,
+    builtins: builtinUnits,
+    binDir: paths.bin,
+    log,
+    unitRoot,
+    reaper,
+  });
   let boot: BootState = "booting";
   let bootReason: string | undefined;
   let halting: Promise<void> | undefined;
@@ -86,6 +96,7 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
       boot = "halting";
       log(`halting (${why})`);
       await init.halt();
+      await reaper.close();
       await journal.close();
       server?.close();
       rmSync(paths.socket, { force: true });

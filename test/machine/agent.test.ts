@@ -179,15 +179,25 @@ coreos:
       content: |
         [Service]
         ExecStart=/bin/sleep 1000
+    - name: forker.service
+      command: start
+      content: |
+        [Service]
+        ExecStart=/bin/sh -c 'sleep 1000 & sleep 1000 & wait'
 `;
     const m = await machines.boot({ userData, meta: meta(202) });
     const status = await m.status();
     expect(unit(status.units, "sleeper.service")).toMatchObject({ active: "active" });
-    expect(status.pids).toHaveLength(2);
-    expect(machineProcesses(m.dir).sort()).toEqual([...status.pids].sort());
+    expect(status.pids).toHaveLength(3);
+    // etcd, sleep, and the forker's sh with the two sleeps it forked.
+    const all: number[] = await waitFor("the forker's children", () => {
+      const pids = machineProcesses(m.dir);
+      return pids.length === 5 ? pids : undefined;
+    });
+    for (const pid of status.pids) expect(all).toContain(pid);
     m.agent.kill("SIGKILL");
     await m.exited;
-    await waitFor("unit processes to die", () => status.pids.every((p) => !alive(p)), 5000);
+    await waitFor("every unit process to die", () => all.every((p) => !alive(p)), 5000);
     expect(machineProcesses(m.dir)).toEqual([]);
     expect(existsSync(machinePaths(m.dir).shutdown)).toBe(false); // aborted, not powered off
   });
@@ -202,6 +212,11 @@ coreos:
         [Service]
         ExecStart=/bin/sleep 1000
         ExecStop=/bin/sh -c 'echo first >> stops'
+    - name: forker.service
+      command: start
+      content: |
+        [Service]
+        ExecStart=/bin/sh -c 'sleep 1000 & sleep 1000 & wait'
     - name: second.service
       command: start
       content: |
@@ -225,6 +240,7 @@ coreos:
       "State 'stop-sigterm' timed out. Killing.",
     );
     for (const pid of pids) expect(alive(pid)).toBe(false);
+    expect(machineProcesses(m.dir)).toEqual([]); // the forker's children too
     expect(existsSync(machinePaths(m.dir).shutdown)).toBe(true);
   });
 });

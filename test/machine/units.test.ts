@@ -131,7 +131,10 @@ describe("user units from cloud-config", () => {
 
     units = (await m.status()).units;
     expect(unit(units, "masked.service")).toMatchObject({ load: "masked", active: "inactive" });
-    expect(unit(units, "network-online.target")).toMatchObject({ load: "loaded", active: "active" });
+    expect(unit(units, "network-online.target")).toMatchObject({
+      load: "loaded",
+      active: "active",
+    });
     expect(unit(units, "multi-user.target")).toMatchObject({ active: "active" });
     expect(unit(units, "one.service")).toMatchObject({ active: "inactive" }); // two conflicts with it
     expect(unit(units, "two.service")).toMatchObject({ active: "active" });
