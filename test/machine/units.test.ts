@@ -218,6 +218,33 @@ coreos:
   });
 });
 
+describe("other user-data", () => {
+  it("runs a #! script as a transient unit, with the machine's addresses substituted", async () => {
+    const m = await machines.boot({
+      userData: "#!/bin/sh\necho hello from $private_ipv4 > greeting\n",
+      meta: meta(215),
+    });
+    const root = machinePaths(m.dir).root;
+    await waitFor("the script to run", () => existsSync(join(root, "greeting")));
+    expect(readFileSync(join(root, "greeting"), "utf8")).toBe("hello from 127.17.8.215\n");
+    const name = readFileSync(join(root, "var/lib/coreos-cloudinit/scripts/unit-name"), "utf8");
+    expect(name).toMatch(/^coreos-cloudinit-[0-9a-f]+\.service$/);
+    expect(unit((await m.status()).units, name)).toMatchObject({ load: "loaded" });
+  });
+
+  it("fails the boot on unrecognized user-data, and says why", async () => {
+    const m = await machines.boot(
+      { userData: "hostname: a\n", meta: meta(216) },
+      { boot: "failed" },
+    );
+    const status = await m.status();
+    expect(status).toMatchObject({ boot: "failed", reason: "Unrecognized user-data format" });
+    expect(readFileSync(machinePaths(m.dir).console, "utf8")).toContain(
+      "boot failed: Unrecognized user-data format",
+    );
+  });
+});
+
 describe("built-in etcd units", () => {
   it("runs etcd 3.4 for the old etcd section of user-data-2014.sample (addr/peer-addr)", async () => {
     const m = await machines.boot({ userData: fixture("user-data-2014.sample"), meta: meta(212) });
