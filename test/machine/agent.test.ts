@@ -118,7 +118,7 @@ describe("shoal machine boot (process provider layout)", () => {
     expect(
       (await inMachine(m.dir, ["etcdctl", "get", "greeting", "--print-value-only"])).stdout,
     ).toBe("hello\n");
-    const st = await inMachine(m.dir, ["systemctl", "status", "etcd2"]);
+    const st = await inMachine(m.dir, ["systemctl", "status", "etcd2", "--no-pager", "-l"]);
     expect(st.code).toBe(0);
     expect(st.stdout).toMatch(
       /^● etcd2\.service - etcd2\n {5}Loaded: loaded\n {5}Active: active \(running\)/,
@@ -127,7 +127,7 @@ describe("shoal machine boot (process provider layout)", () => {
     expect(fleet.code).toBe(3);
     expect(fleet.stdout).toMatch(/Reason: program shoal fleetd not found/);
     expect((await inMachine(m.dir, ["systemctl", "status", "nope"])).code).toBe(4);
-    const units = await inMachine(m.dir, ["systemctl", "list-units"]);
+    const units = await inMachine(m.dir, ["systemctl", "--no-pager"]); // list-units by default
     expect(units.stdout).toMatch(/^etcd2\.service\s+loaded\s+active\s+running/m);
     expect(units.stdout).not.toMatch(/^locksmithd\.service/m);
     const j = await inMachine(m.dir, ["journalctl", "-u", "etcd2", "-n", "2"]);

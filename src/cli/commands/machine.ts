@@ -47,8 +47,10 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
     });
 
   const systemctl = machine.command("systemctl").description("control the machine's units");
-  systemctl
-    .command("list-units")
+  // systemctl's display flags, accepted so habits work; output is never paged.
+  const displayFlags = (c: Command) =>
+    c.option("--no-pager", "(accepted; shoal never pages)").option("-l, --full", "(accepted)");
+  displayFlags(systemctl.command("list-units", { isDefault: true }))
     .addOption(dirOption())
     .option("--all", "also units that are not loaded")
     .action(async (opts: { dir?: string; all?: boolean }) => {
@@ -56,8 +58,7 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
       const status = await client.status();
       io.stdout.write(renderUnits(status, Boolean(opts.all)));
     });
-  systemctl
-    .command("status")
+  displayFlags(systemctl.command("status"))
     .argument("<unit...>")
     .addOption(dirOption())
     .action(async (units: string[], opts: { dir?: string }) => {
@@ -104,6 +105,7 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
     .addOption(dirOption())
     .requiredOption("-u, --unit <unit>", "the unit")
     .option("-f, --follow", "keep printing new records")
+    .option("--no-pager", "(accepted; shoal never pages)")
     .option("-n, --lines <n>", "only the last N records", (v) => {
       if (!/^\d+$/.test(v)) throw new UsageError(`-n: expected a number, got "${v}"`);
       return Number(v);
