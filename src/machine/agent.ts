@@ -36,7 +36,10 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
   const root = opts.root ?? paths.root;
   const log = (message: string) => {
     try {
-      appendFileSync(paths.console, `${new Date().toISOString()} ${message}\n`);
+      appendFileSync(
+        paths.console,
+        `${new Date().toISOString()} ${message.replace(/\r?\n/g, " ")}\n`,
+      );
     } catch {
       // the console is best effort
     }
