@@ -87,11 +87,20 @@ function tabProblems(text: string): Problem[] {
   let flow = 0;
   let prev = "newline";
   let content = false;
+  let scalarNext = false;
   for (const lexeme of new Lexer().lex(text)) {
-    const type = CST.tokenType(lexeme);
+    // Markers the lexer inserts are not source text; the one before a scalar
+    // means the next lexeme is scalar content, whatever it looks like.
+    if (lexeme === CST.DOCUMENT || lexeme === CST.FLOW_END) continue;
+    if (lexeme === CST.SCALAR) {
+      scalarNext = true;
+      continue;
+    }
+    const type = scalarNext ? "scalar" : (CST.tokenType(lexeme) ?? "scalar");
+    scalarNext = false;
     // Only the first document counts.
     if (type === "doc-end" || (type === "doc-start" && content)) break;
-    if (type && !NOT_CONTENT.has(type)) content = true;
+    if (!NOT_CONTENT.has(type)) content = true;
     if (type === "flow-map-start" || type === "flow-seq-start") flow++;
     else if ((type === "flow-map-end" || type === "flow-seq-end") && flow > 0) flow--;
     else if (type === "space" && flow === 0 && lexeme.includes("\t") && TAB_STARTS.has(prev)) {
@@ -100,7 +109,7 @@ function tabProblems(text: string): Problem[] {
         message: "found character that cannot start any token",
       });
     }
-    if (type !== "space") prev = type ?? "";
+    if (type !== "space") prev = type;
     offset += lexeme.length;
   }
   return problems;
@@ -141,7 +150,8 @@ class TreeBuilder {
         });
         return nullNode(node.range?.[0] ?? at);
       }
-      return this.build(target, at);
+      // Shares the anchor's children; findings about the value point at the alias.
+      return { ...this.build(target, at), offset: node.range?.[0] ?? at };
     }
     const seen = this.built.get(node);
     if (seen) return seen;
