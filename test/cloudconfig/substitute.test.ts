@@ -13,7 +13,7 @@ describe("substitute (spec §7.3)", () => {
     ["$private_ipv4$private_ipv4", "192.0.2.13$private_ipv4"],
     ["$private_ipv4x", "192.0.2.13x"],
     ["$$private_ipv4", "$192.0.2.13"],
-    ["${private_ipv4}", "${private_ipv4}"],
+    ["$" + "{private_ipv4}", "$" + "{private_ipv4}"], // braces are not a form upstream knows
     ["$PRIVATE_IPV4", "$PRIVATE_IPV4"],
     ["\\$private_ipv4", "$private_ipv4"],
     ["\\\\$private_ipv4", "\\$private_ipv4"],
