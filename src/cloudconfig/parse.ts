@@ -38,6 +38,7 @@ const TAG = "tag:yaml.org,2002:";
 export function parseYaml(text: string): Parsed {
   const lineCounter = new LineCounter();
   const parser = new Parser(lineCounter.addNewLine);
+  const tabs = new TabCheck();
   const composer = new Composer({
     version: "1.1",
     merge: true,
@@ -46,7 +47,7 @@ export function parseYaml(text: string): Parsed {
   });
   let doc: Document.Parsed | undefined;
   try {
-    for (const d of composer.compose(parser.parse(text), true)) {
+    for (const d of composer.compose(tokens(text, parser, lineCounter, tabs), true)) {
       doc = d;
       break; // go-yaml reads only the first document
     }
@@ -68,7 +69,7 @@ export function parseYaml(text: string): Parsed {
     ...doc.warnings
       .filter((w) => w.code === "TAG_RESOLVE_FAILED")
       .map((w) => ({ offset: w.pos[0], message: w.message })),
-    ...tabProblems(text),
+    ...tabs.problems,
   ];
   const builder = new TreeBuilder(doc, problems);
   const root = doc.contents ? builder.build(doc.contents as Node, 0) : null;
@@ -76,43 +77,62 @@ export function parseYaml(text: string): Parsed {
   return { root, problems, lineCounter };
 }
 
+/** The parser's token stream, with every lexeme also shown to the tab check (one lexing pass). */
+function* tokens(text: string, parser: Parser, lines: LineCounter, tabs: TabCheck) {
+  lines.addNewLine(0); // Parser.parse() would do this; next() does the rest
+  for (const lexeme of new Lexer().lex(text)) {
+    tabs.see(lexeme);
+    yield* parser.next(lexeme);
+  }
+  yield* parser.end();
+}
+
 /**
  * libyaml (go-yaml) rejects a tab where a block-context token may start: at
  * the start of a line or right after `-`, `?` or `:`. The yaml package
- * accepts it, so scan its lexemes for that case.
+ * accepts it, so watch its lexemes for that case.
  */
-function tabProblems(text: string): Problem[] {
-  const problems: Problem[] = [];
-  let offset = 0;
-  let flow = 0;
-  let prev = "newline";
-  let content = false;
-  let scalarNext = false;
-  for (const lexeme of new Lexer().lex(text)) {
+class TabCheck {
+  readonly problems: Problem[] = [];
+  private offset = 0;
+  private flow = 0;
+  private prev = "newline";
+  private content = false;
+  private scalarNext = false;
+  private done = false;
+
+  see(lexeme: string): void {
     // Markers the lexer inserts are not source text; the one before a scalar
     // means the next lexeme is scalar content, whatever it looks like.
-    if (lexeme === CST.DOCUMENT || lexeme === CST.FLOW_END) continue;
+    if (this.done || lexeme === CST.DOCUMENT || lexeme === CST.FLOW_END) return;
     if (lexeme === CST.SCALAR) {
-      scalarNext = true;
-      continue;
+      this.scalarNext = true;
+      return;
     }
-    const type = scalarNext ? "scalar" : (CST.tokenType(lexeme) ?? "scalar");
-    scalarNext = false;
+    const type = this.scalarNext ? "scalar" : (CST.tokenType(lexeme) ?? "scalar");
+    this.scalarNext = false;
     // Only the first document counts.
-    if (type === "doc-end" || (type === "doc-start" && content)) break;
-    if (!NOT_CONTENT.has(type)) content = true;
-    if (type === "flow-map-start" || type === "flow-seq-start") flow++;
-    else if ((type === "flow-map-end" || type === "flow-seq-end") && flow > 0) flow--;
-    else if (type === "space" && flow === 0 && lexeme.includes("\t") && TAB_STARTS.has(prev)) {
-      problems.push({
-        offset: offset + lexeme.indexOf("\t"),
+    if (type === "doc-end" || (type === "doc-start" && this.content)) {
+      this.done = true;
+      return;
+    }
+    if (!NOT_CONTENT.has(type)) this.content = true;
+    if (type === "flow-map-start" || type === "flow-seq-start") this.flow++;
+    else if ((type === "flow-map-end" || type === "flow-seq-end") && this.flow > 0) this.flow--;
+    else if (
+      type === "space" &&
+      this.flow === 0 &&
+      lexeme.includes("\t") &&
+      TAB_STARTS.has(this.prev)
+    ) {
+      this.problems.push({
+        offset: this.offset + lexeme.indexOf("\t"),
         message: "found character that cannot start any token",
       });
     }
-    if (type !== "space") prev = type;
-    offset += lexeme.length;
+    if (type !== "space") this.prev = type;
+    this.offset += lexeme.length;
   }
-  return problems;
 }
 
 const NOT_CONTENT = new Set([
