@@ -29,6 +29,9 @@ export function parseCloudConfig(text: string): ParsedCloudConfig {
     if (!(err instanceof InputError)) throw err;
     return { config: {}, report: validate(text), error: err.message };
   }
+  if (detected.kind === "unknown") {
+    return { config: {}, report: validate(text), error: "Unrecognized user-data format" };
+  }
   if (detected.kind !== "cloud-config") return { config: {}, report: validate(text) };
   const parsed = parseYaml(detected.text);
   const report = validateParsed(parsed);

@@ -45,36 +45,31 @@ export function parseYaml(text: string): Parsed {
     uniqueKeys: false, // upstream: duplicates allowed, the last one wins
     prettyErrors: false,
   });
-  let doc: Document.Parsed | undefined;
   try {
+    let doc: Document.Parsed | undefined;
     for (const d of composer.compose(tokens(text, parser, lineCounter, tabs), true)) {
       doc = d;
       break; // go-yaml reads only the first document
     }
+    if (!doc) return { root: null, problems: [], lineCounter };
+    const problems: Problem[] = [
+      ...doc.errors.map((e) => ({ offset: e.pos[0], message: e.message })),
+      // go-yaml fails where the yaml package only warns: `!!int abc`.
+      ...doc.warnings
+        .filter((w) => w.code === "TAG_RESOLVE_FAILED")
+        .map((w) => ({ offset: w.pos[0], message: w.message })),
+      ...tabs.problems,
+    ];
+    const builder = new TreeBuilder(doc, problems);
+    const root = doc.contents ? builder.build(doc.contents as Node, 0) : null;
+    problems.sort((a, b) => a.offset - b.offset);
+    return { root, problems, lineCounter };
   } catch (err) {
-    // The yaml package recurses per nesting level; absurd nesting overflows the stack.
-    if (err instanceof RangeError) {
-      return {
-        root: null,
-        problems: [{ offset: 0, message: "document nests too deeply" }],
-        lineCounter,
-      };
-    }
-    throw err;
+    // Parsing and building recurse per nesting level; absurd nesting overflows the stack.
+    if (!(err instanceof RangeError)) throw err;
+    const problems = [{ offset: 0, message: "document nests too deeply" }];
+    return { root: null, problems, lineCounter };
   }
-  if (!doc) return { root: null, problems: [], lineCounter };
-  const problems: Problem[] = [
-    ...doc.errors.map((e) => ({ offset: e.pos[0], message: e.message })),
-    // go-yaml fails where the yaml package only warns: `!!int abc`.
-    ...doc.warnings
-      .filter((w) => w.code === "TAG_RESOLVE_FAILED")
-      .map((w) => ({ offset: w.pos[0], message: w.message })),
-    ...tabs.problems,
-  ];
-  const builder = new TreeBuilder(doc, problems);
-  const root = doc.contents ? builder.build(doc.contents as Node, 0) : null;
-  problems.sort((a, b) => a.offset - b.offset);
-  return { root, problems, lineCounter };
 }
 
 /** The parser's token stream, with every lexeme also shown to the tab check (one lexing pass). */

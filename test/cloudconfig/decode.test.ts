@@ -93,5 +93,6 @@ describe("parseCloudConfig", () => {
     expect(parse("hostname: [a").error).toBeDefined();
     expect(parseCloudConfig("#!/bin/sh\necho hi")).toEqual({ config: {}, report: { entries: [] } });
     expect(parse("- a").config).toEqual({});
+    expect(parseCloudConfig("hostname: a").error).toBe("Unrecognized user-data format");
   });
 });
