@@ -34,6 +34,8 @@ export interface Parsed {
 }
 
 const TAG = "tag:yaml.org,2002:";
+/** Scalars share one empty list instead of allocating two each. */
+const NONE: readonly never[] = Object.freeze([]);
 
 export function parseYaml(text: string): Parsed {
   const lineCounter = new LineCounter();
@@ -176,11 +178,13 @@ class TreeBuilder {
       this.built.set(node, built);
       return built;
     }
-    const built: ValueNode = { kind: "null", offset, text: "", fields: [], items: [] };
-    this.built.set(node, built);
+    const items: ValueNode[] = [];
+    const built: ValueNode = { kind: "null", offset, text: "", fields: NONE, items: NONE };
+    this.built.set(node, built); // before the children, so a cycle finds it
     if (isSeq(node)) {
       built.kind = "seq";
-      for (const item of node.items) built.items.push(this.child(item, offset));
+      built.items = items;
+      for (const item of node.items) items.push(this.child(item, offset));
     } else if (isMap(node)) {
       built.kind = "map";
       built.fields = this.mapFields(node.items, offset);
@@ -216,30 +220,35 @@ class TreeBuilder {
 
   private scalar(node: Scalar, offset: number): ValueNode {
     const text = node.source ?? String(node.value ?? "");
-    const base = { offset, text, fields: [], items: [] };
+    const scalar: ValueNode = { kind: "string", offset, text, fields: NONE, items: NONE };
     const v = node.value;
     if (v instanceof Uint8Array) {
       // go-yaml decodes !!binary with Go's strict base64, which the yaml package does not.
       const bytes = decodeBase64(text);
       if (!bytes)
         this.problems.push({ offset, message: "!!binary value contains invalid base64 data" });
-      return { ...base, kind: "string", bytes: bytes ?? v };
-    }
-    if (v === null || v === undefined) return { ...base, kind: "null", text: "" };
-    if (typeof v === "boolean") return { ...base, kind: "bool", value: v };
-    if (typeof v === "number" || typeof v === "bigint") {
+      scalar.bytes = bytes ?? v;
+    } else if (v === null || v === undefined) {
+      scalar.kind = "null";
+      scalar.text = "";
+    } else if (typeof v === "boolean") {
+      scalar.kind = "bool";
+      scalar.value = v;
+    } else if (typeof v === "number" || typeof v === "bigint") {
       // go-yaml has no sexagesimal numbers: 1:20 is a string there.
-      if (!node.tag && this.timeTests.some((t) => t.test(text))) return { ...base, kind: "string" };
-      const float =
-        node.tag === `${TAG}float` || (!node.tag && this.floatTests.some((t) => t.test(text)));
-      return { ...base, kind: float ? "float" : "int", value: Number(v) };
+      if (node.tag || !this.timeTests.some((t) => t.test(text))) {
+        const float =
+          node.tag === `${TAG}float` || (!node.tag && this.floatTests.some((t) => t.test(text)));
+        scalar.kind = float ? "float" : "int";
+        scalar.value = Number(v);
+      }
     }
-    return { ...base, kind: "string" };
+    return scalar;
   }
 }
 
 function nullNode(offset: number): ValueNode {
-  return { kind: "null", offset, text: "", fields: [], items: [] };
+  return { kind: "null", offset, text: "", fields: NONE, items: NONE };
 }
 
 /** A key's name as upstream sees it: the scalar's text; a collection key in flow form. */
