@@ -180,8 +180,8 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
           return undefined;
         }
         case "remove": {
-          await init.stop(req.unit);
           const dirs = unitDirs(root);
+          await init.remove(req.unit);
           for (const d of [dirs.etc, dirs.run]) rmSync(join(d, req.unit), { force: true });
           return undefined;
         }

@@ -173,6 +173,7 @@ describe("user units from cloud-config", () => {
     expect(lines.some((l) => l.endsWith(": hello from fleet"))).toBe(true);
     await m.client.remove("hello.service");
     expect(existsSync(join(root, "etc/systemd/system/hello.service"))).toBe(false);
+    expect(unit((await m.status()).units, "hello.service")).toBeUndefined();
 
     // Reboot: runtime files are gone and re-applied, enabled units start at boot.
     await m.client.halt();

@@ -187,6 +187,14 @@ export class Init {
     await this.serialize(rt, () => this.stopOne(rt));
   }
 
+  /** Stops a unit and forgets it (its file is going away). */
+  async remove(name: string): Promise<void> {
+    await this.stop(name);
+    this.units.delete(name);
+    const i = this.activeOrder.indexOf(name);
+    if (i >= 0) this.activeOrder.splice(i, 1);
+  }
+
   async restart(name: string): Promise<boolean> {
     await this.stop(name);
     return this.start(name);
