@@ -116,6 +116,10 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
 
   const cloudinit = async () => {
     const current = readConfigDrive(opts.machineDir);
+    // The machine's own commands exist whatever its user-data (etcdctl's endpoints follow apply).
+    const writeBin = () =>
+      writeMachineBin(opts.machineDir, opts.shoal.argv, etcdEndpoints(init, ctx));
+    writeBin();
     const p = provision(current.userData, current.meta);
     for (const m of p.messages) log(`cloudinit: ${m}`);
     if (p.kind === "script") {
@@ -129,14 +133,13 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
         0o644,
       );
       writeMachineFile(root, "/var/lib/coreos-cloudinit/scripts/unit-name", unit, 0o644);
-      writeMachineBin(opts.machineDir, opts.shoal.argv, etcdEndpoints(init, ctx));
       await init.start(unit);
       return;
     }
     if (p.kind !== "cloud-config") return;
     const applied = applyPlan(root, p.plan);
     for (const n of applied.notes) log(`cloudinit: ${n}`);
-    writeMachineBin(opts.machineDir, opts.shoal.argv, etcdEndpoints(init, ctx));
+    writeBin();
     for (const { unit, command } of applied.commands) {
       if (halting) return;
       const ok = await init.command(unit, command);

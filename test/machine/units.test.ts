@@ -240,6 +240,8 @@ describe("other user-data", () => {
     );
     const status = await m.status();
     expect(status).toMatchObject({ boot: "failed", reason: "Unrecognized user-data format" });
+    // Its shell still has the machine's commands.
+    expect(existsSync(join(machinePaths(m.dir).bin, "systemctl"))).toBe(true);
     expect(readFileSync(machinePaths(m.dir).console, "utf8")).toContain(
       "boot failed: Unrecognized user-data format",
     );
