@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { InputError, UsageError } from "../errors/index.js";
 import { CommandError } from "../host/index.js";
 import { doctorCommand } from "./commands/doctor.js";
+import { machineCommand } from "./commands/machine.js";
 import { validateCommand } from "./commands/validate.js";
 import type { IO } from "./io.js";
 
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
     })
     .showHelpAfterError("(run `shoal --help` for usage)");
   program.addCommand(doctorCommand(io, setExit));
+  program.addCommand(machineCommand(io, setExit));
   program.addCommand(validateCommand(io, setExit));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
 
