@@ -4,7 +4,7 @@
  * etcd-style JSON error; nothing here may crash the process.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { DiscoveryError, ErrorCode } from "./errors.js";
+import { badRequest, DiscoveryError, ErrorCode } from "./errors.js";
 import type { Metrics } from "./metrics.js";
 import { parseRequest } from "./protocol.js";
 import { type DiscoveryService, errorReply, type Reply } from "./service.js";
@@ -22,6 +22,16 @@ Tokens are valid for TTL; sizes 1..MAX. Health: URL/health. Metrics: URL/metrics
 `;
 
 class BodyTooLarge extends Error {}
+
+/** Origin-form targets only; "//x" is a path here, not an authority. */
+function requestUrl(target: string): URL | undefined {
+  if (!target.startsWith("/")) return undefined;
+  try {
+    return new URL(`http://discovery.invalid${target}`);
+  } catch {
+    return undefined;
+  }
+}
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -74,7 +84,9 @@ export function createHandler({ service, metrics, ttlText, onError }: RouteOptio
       write(res, reply, close);
     };
     try {
-      const url = new URL(req.url ?? "/", "http://discovery.invalid");
+      const url = requestUrl(req.url ?? "/");
+      if (!url)
+        return done(errorReply(badRequest(ErrorCode.InvalidField, "request target is not a path")));
       let body: string;
       try {
         body = await readBody(req);

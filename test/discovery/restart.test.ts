@@ -7,7 +7,13 @@
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { newToken } from "../../src/discovery/index.js";
-import { EtcdGroup, type EtcdProcess, freePort, OwnedProcess, waitFor } from "../e2e/harness/index.js";
+import {
+  EtcdGroup,
+  type EtcdProcess,
+  freePort,
+  OwnedProcess,
+  waitFor,
+} from "../e2e/harness/index.js";
 import { SHOAL_BIN } from "../helpers/cli.js";
 import { memberList, Owner } from "./helpers.js";
 
@@ -26,7 +32,16 @@ afterEach(async () => {
 });
 
 async function serve(listen: string, store: string): Promise<OwnedProcess> {
-  const proc = new OwnedProcess([process.execPath, SHOAL_BIN, "discovery", "serve", "--listen", listen, "--store", store]);
+  const proc = new OwnedProcess([
+    process.execPath,
+    SHOAL_BIN,
+    "discovery",
+    "serve",
+    "--listen",
+    listen,
+    "--store",
+    store,
+  ]);
   owner.defer(() => proc.kill());
   await proc.waitForOutput(/^discovery server listening on /m);
   return proc;
@@ -35,7 +50,8 @@ async function serve(listen: string, store: string): Promise<OwnedProcess> {
 interface Listed {
   node: { nodes: { key: string; value: string; createdIndex: number }[] };
 }
-const registered = async (token: string) => ((await (await fetch(token)).json()) as Listed).node.nodes;
+const registered = async (token: string) =>
+  ((await (await fetch(token)).json()) as Listed).node.nodes;
 
 describe.each([
   { name: "SQLite", net: 4, store: (dir: string) => `sqlite:${join(dir, "d.db")}` },
@@ -50,9 +66,12 @@ describe.each([
     const host = (i: number) => `127.20.${net}.${i + 1}`;
 
     const early = [0, 1].map((i) => etcd.start({ name: `m${i}`, host: host(i), discovery: token }));
-    const two = await waitFor(async () => ((await registered(token)).length === 2 ? registered(token) : undefined), {
-      what: "two registrations",
-    });
+    const two = await waitFor(
+      async () => ((await registered(token)).length === 2 ? registered(token) : undefined),
+      {
+        what: "two registrations",
+      },
+    );
     expect(await first.kill()).toEqual({ code: null, signal: "SIGKILL" });
 
     await serve(listen, spec);
@@ -64,7 +83,11 @@ describe.each([
     const last = etcd.start({ name: "m2", host: host(2), discovery: token });
     const members = [...early, last];
     await Promise.all(members.map((m) => m.waitHealthy(60_000)));
-    expect((await memberList(last.clientUrl)).map((m) => m.name).sort()).toEqual(["m0", "m1", "m2"]);
+    expect((await memberList(last.clientUrl)).map((m) => m.name).sort()).toEqual([
+      "m0",
+      "m1",
+      "m2",
+    ]);
     expect((await registered(token)).map((n) => n.createdIndex)).toEqual([2, 3, 4]);
   });
 });
