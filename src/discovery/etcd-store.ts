@@ -236,11 +236,16 @@ export class EtcdStore implements Store {
 
   async stats(now: number) {
     const all = await this.client.getAll().prefix(`${P}t/`).strings();
-    const tokens = Object.values(all).filter(
-      (raw) => (JSON.parse(raw) as TokenDoc).expiresAt > now,
+    const live = new Set(
+      Object.entries(all)
+        .filter(([, raw]) => (JSON.parse(raw) as TokenDoc).expiresAt > now)
+        .map(([key]) => key.slice(`${P}t/`.length)),
+    );
+    const memberKeys = await this.client.getAll().prefix(`${P}m/`).keys();
+    const members = memberKeys.filter((k) =>
+      live.has(k.toString().slice(`${P}m/`.length).split("/")[0] as string),
     ).length;
-    const members = await this.client.getAll().prefix(`${P}m/`).count();
-    return { tokens, members };
+    return { tokens: live.size, members };
   }
 
   async close(): Promise<void> {
