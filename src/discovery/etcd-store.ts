@@ -119,7 +119,7 @@ export class EtcdStore implements Store {
     name: string,
     value: string,
     now: number,
-    limit: number,
+    limitFor: (size: number) => number,
   ): Promise<CreateMemberResult> {
     const mkey = `${memberPrefix(token)}${name}`;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -128,6 +128,7 @@ export class EtcdStore implements Store {
       const { doc, rev } = found;
       if ((await this.client.get(mkey).exec()).kvs.length > 0)
         return { kind: "exists", index: doc.idx };
+      const limit = limitFor(doc.size);
       if ((await this.client.getAll().prefix(memberPrefix(token)).count()) >= limit) {
         return { kind: "full", index: doc.idx, limit };
       }

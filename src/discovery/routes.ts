@@ -34,6 +34,8 @@ function requestUrl(target: string): URL | undefined {
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
+  const chunked = req.headers["transfer-encoding"] !== undefined;
+  if (!chunked && Number(req.headers["content-length"] ?? 0) === 0) return Promise.resolve("");
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > MAX_BODY_BYTES) return reject(new BodyTooLarge());
@@ -136,8 +138,10 @@ export function createHandler({ service, metrics, ttlText, onError }: RouteOptio
         case "new":
           return done(await service.newToken(op.size, req.socket.remoteAddress ?? "unknown"));
         default: {
+          if (op.kind !== "watch") return done(await service.run(op));
+          // A held watch needs to know when the client leaves, to stop waiting early.
           const closed = new AbortController();
-          res.on("close", () => closed.abort());
+          res.on("close", () => res.writableFinished || closed.abort());
           return done(await service.run(op, closed.signal));
         }
       }

@@ -52,28 +52,32 @@ describe.each([
 
   it("registers members at index 2, 3, ...; repeats, unknown tokens and full tokens are refused", async () => {
     const token = await fresh();
-    expect(await store.createMember(token, "a", "va", NOW, 3)).toEqual({
+    expect(await store.createMember(token, "a", "va", NOW, () => 3)).toEqual({
       kind: "created",
       node: { name: "a", value: "va", createdIndex: 2, modifiedIndex: 2 },
     });
-    expect(await store.createMember(token, "b", "vb", NOW, 3)).toMatchObject({
+    expect(await store.createMember(token, "b", "vb", NOW, () => 3)).toMatchObject({
       kind: "created",
       node: { createdIndex: 3 },
     });
-    expect(await store.createMember(token, "a", "other", NOW, 3)).toEqual({
+    expect(await store.createMember(token, "a", "other", NOW, () => 3)).toEqual({
       kind: "exists",
       index: 3,
     });
-    expect(await store.createMember(token, "c", "vc", NOW, 3)).toMatchObject({ kind: "created" });
-    expect(await store.createMember(token, "d", "vd", NOW, 3)).toEqual({
+    expect(await store.createMember(token, "c", "vc", NOW, () => 3)).toMatchObject({
+      kind: "created",
+    });
+    expect(await store.createMember(token, "d", "vd", NOW, (size) => size)).toEqual({
       kind: "full",
       index: 4,
       limit: 3,
     });
-    expect(await store.createMember("1".repeat(32), "a", "va", NOW, 3)).toEqual({
+    expect(await store.createMember("1".repeat(32), "a", "va", NOW, () => 3)).toEqual({
       kind: "no-token",
     });
-    expect(await store.createMember(token, "e", "ve", NOW + HOUR, 9)).toEqual({ kind: "no-token" });
+    expect(await store.createMember(token, "e", "ve", NOW + HOUR, () => 9)).toEqual({
+      kind: "no-token",
+    });
     const got = await store.getToken(token, NOW);
     expect(got?.info.index).toBe(4);
     expect(got?.members.map((m) => [m.name, m.value, m.createdIndex])).toEqual([
@@ -86,14 +90,16 @@ describe.each([
   it("concurrent registrations get distinct consecutive indexes; one name registers once", async () => {
     const token = await fresh(20);
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => store.createMember(token, `m${i}`, `v${i}`, NOW, 100)),
+      Array.from({ length: 20 }, (_, i) =>
+        store.createMember(token, `m${i}`, `v${i}`, NOW, () => 100),
+      ),
     );
     const indexes = results
       .map((r) => (r.kind === "created" ? r.node.createdIndex : -1))
       .sort((a, b) => a - b);
     expect(indexes).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
     const same = await Promise.all(
-      Array.from({ length: 8 }, () => store.createMember(token, "dup", "x", NOW, 100)),
+      Array.from({ length: 8 }, () => store.createMember(token, "dup", "x", NOW, () => 100)),
     );
     expect(same.filter((r) => r.kind === "created")).toHaveLength(1);
     expect(same.filter((r) => r.kind === "exists")).toHaveLength(7);
@@ -101,8 +107,8 @@ describe.each([
 
   it("history answers from any index for the token's life, per member or for all", async () => {
     const token = await fresh();
-    await store.createMember(token, "a", "va", NOW, 9);
-    await store.createMember(token, "b", "vb", NOW, 9);
+    await store.createMember(token, "a", "va", NOW, () => 9);
+    await store.createMember(token, "b", "vb", NOW, () => 9);
     expect(await store.firstEvent(token, 0)).toEqual({
       token,
       name: "a",
@@ -123,20 +129,20 @@ describe.each([
     const token = await fresh();
     const heard: MemberEvent[] = [];
     const off = store.subscribe(token, (e) => heard.push(e));
-    await store.createMember(token, "a", "va", NOW, 9);
+    await store.createMember(token, "a", "va", NOW, () => 9);
     await store.deleteMember(token, "a", NOW);
-    await store.createMember(token, "b", "vb", NOW, 9);
+    await store.createMember(token, "b", "vb", NOW, () => 9);
     await waitFor(() => heard.length >= 2, { what: "two events", timeoutMs: 5000 });
     expect(heard.map((e) => [e.name, e.modifiedIndex])).toEqual([
       ["a", 2],
       ["b", 4],
     ]);
     off();
-    await store.createMember(token, "c", "vc", NOW, 9);
+    await store.createMember(token, "c", "vc", NOW, () => 9);
     const other = await fresh();
     const marker: MemberEvent[] = [];
     const offMarker = store.subscribe(other, (e) => marker.push(e));
-    await store.createMember(other, "z", "vz", NOW, 9);
+    await store.createMember(other, "z", "vz", NOW, () => 9);
     await waitFor(() => marker.length === 1, { what: "the marker event", timeoutMs: 5000 });
     offMarker();
     expect(heard).toHaveLength(2); // "c" came before the marker and was not delivered
@@ -144,7 +150,7 @@ describe.each([
 
   it("deletes: members (index bump), whole tokens (with history); unknown ones say so", async () => {
     const token = await fresh();
-    await store.createMember(token, "a", "va", NOW, 9);
+    await store.createMember(token, "a", "va", NOW, () => 9);
     expect(await store.deleteMember(token, "a", NOW)).toEqual({
       kind: "deleted",
       prev: { name: "a", value: "va", createdIndex: 2, modifiedIndex: 2 },
@@ -162,9 +168,9 @@ describe.each([
   it("deleteExpired removes exactly the expired tokens; stats count live tokens and members", async () => {
     const soon = NOW + 10 * HOUR;
     const dying = await fresh(3, soon);
-    await store.createMember(dying, "a", "va", NOW, 9);
+    await store.createMember(dying, "a", "va", NOW, () => 9);
     const living = await fresh(3, soon + HOUR);
-    await store.createMember(living, "a", "va", NOW, 9);
+    await store.createMember(living, "a", "va", NOW, () => 9);
     const before = await store.stats(soon - 1);
     expect(await store.deleteExpired(soon)).toBeGreaterThanOrEqual(1);
     expect(await store.getToken(dying, NOW)).toBeUndefined();
