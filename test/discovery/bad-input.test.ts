@@ -2,7 +2,7 @@
  * Malformed and hostile requests: never a 5xx, never a crash, bounded
  * memory. The memory figure is measured on a real `shoal discovery serve`.
  */
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -26,11 +26,12 @@ function send(
   path: string,
   body?: string | Buffer,
   headers: Record<string, string> = {},
+  agent: Agent | false = false,
 ): Promise<Answer> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, method, path, agent: false, headers },
+      { host: url.hostname, port: url.port, method, path, agent, headers },
       (res) => {
         let text = "";
         res.setEncoding("utf8").on("data", (c: string) => {
@@ -259,9 +260,13 @@ describe("memory", () => {
     owner.defer(() => proc.kill());
     const url = (await proc.waitForOutput(/listening on (\S+)/))[1] as string;
     const tokens: string[] = [];
-    for (let batch = 0; batch < 100; batch++) {
+    const keepAlive = new Agent({ keepAlive: true, maxSockets: 50 });
+    owner.defer(() => keepAlive.destroy());
+    for (let batch = 0; batch < 50; batch++) {
       const made = await Promise.all(
-        Array.from({ length: 100 }, () => send(url, "GET", "/new?size=3")),
+        Array.from({ length: 200 }, () =>
+          send(url, "GET", "/new?size=3", undefined, {}, keepAlive),
+        ),
       );
       for (const m of made) tokens.push(m.body.slice(url.length));
     }

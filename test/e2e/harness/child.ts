@@ -120,6 +120,15 @@ export class OwnedProcess {
     if (this.running && this.child.pid) this.child.kill(sig);
   }
 
+  /** SIGSTOP: the process stays but answers nothing (a hung peer). */
+  pause(): void {
+    this.signal("SIGSTOP");
+  }
+
+  resume(): void {
+    this.signal("SIGCONT");
+  }
+
   /** SIGTERM, then SIGKILL if it is still running after graceMs. */
   async stop(graceMs = 5_000): Promise<Exit> {
     if (!this.running) return this.exit as Exit;
@@ -134,6 +143,7 @@ export class OwnedProcess {
 
   /** SIGKILL, and wait for the exit. */
   async kill(): Promise<Exit> {
+    this.signal("SIGCONT"); // a paused process must not outlive its owner
     this.signal("SIGKILL");
     return this.exited;
   }
