@@ -9,7 +9,6 @@
  * v3 watch per replica on e/ wakes local long-polls for writes made anywhere.
  */
 import { Etcd3, type IKeyValue, type Watcher } from "etcd3";
-import type { Clock } from "./clock.js";
 import type { MemberEvent, MemberNode, TokenInfo } from "./protocol.js";
 import { SIZE_INDEX } from "./protocol.js";
 import type { CreateMemberResult, DeleteMemberResult, Store } from "./store.js";
@@ -36,15 +35,27 @@ export class EtcdStore implements Store {
   private constructor(
     private client: Etcd3,
     private watcher: Watcher,
+    onError: (err: unknown) => void,
   ) {
-    watcher.on("put", (kv) => this.onEvent(kv));
+    watcher.on("put", (kv) => {
+      try {
+        this.onEvent(kv);
+      } catch (err) {
+        onError(err); // a foreign value under our prefix must not take the server down
+      }
+    });
+    // Without a listener an 'error' event would throw; etcd3 reconnects on its own otherwise.
+    watcher.on("error", onError);
   }
 
-  static async open(endpoints: string[], _clock: Clock): Promise<EtcdStore> {
+  static async open(
+    endpoints: string[],
+    onError: (err: unknown) => void = () => {},
+  ): Promise<EtcdStore> {
     const client = new Etcd3({ hosts: endpoints, dialTimeout: 3000 });
     try {
       const watcher = await client.watch().prefix(`${P}e/`).create();
-      return new EtcdStore(client, watcher);
+      return new EtcdStore(client, watcher, onError);
     } catch (err) {
       client.close();
       throw err;

@@ -56,7 +56,7 @@ export function formatDuration(ms: number): string {
 export async function startDiscoveryServer(opts: DiscoveryServerOptions): Promise<DiscoveryServer> {
   const clock = opts.clock ?? systemClock;
   const tokenTtlMs = opts.tokenTtlMs ?? DEFAULTS.tokenTtlMs;
-  const store = await openStore(parseStoreSpec(opts.store), clock);
+  const store = await openStore(parseStoreSpec(opts.store), opts.onError);
   const metrics = createMetrics(() => store.stats(clock.now()));
   const http = createServer();
   try {

@@ -3,12 +3,15 @@
  * 127.20.9.4): what one replica writes, the other serves and wakes watchers
  * for. Bootstrap members on 127.20.6.x register through both replicas.
  */
+import { execFile } from "node:child_process";
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
+import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DiscoveryServer, newToken } from "../../src/discovery/index.js";
 import { EtcdGroup, type EtcdProcess, waitFor } from "../e2e/harness/index.js";
 import { memberList, Owner, startServer } from "./helpers.js";
 
+const execFileP = promisify(execFile);
 const owner = new Owner();
 const etcd = new EtcdGroup();
 const backing = new EtcdGroup();
@@ -63,6 +66,24 @@ describe("two replicas on one etcd store", () => {
       headers: form,
     });
     expect(dup.status).toBe(412);
+  });
+
+  it("a foreign value written under the store's prefix is reported, not fatal", async () => {
+    const reported: unknown[] = [];
+    const server = await startServer(owner, { store, onError: (err) => reported.push(err) });
+    const endpoint = store.slice("etcd:".length);
+    await execFileP(
+      "etcdctl",
+      ["--endpoints", endpoint, "put", "shoal/discovery/e/x/000000000000002", "not json"],
+      {
+        env: { ...process.env, ETCDCTL_API: "3" },
+      },
+    );
+    await waitFor(() => reported.length === 1, {
+      what: "the bad value to be reported",
+      timeoutMs: 5000,
+    });
+    expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ health: "true" });
   });
 
   it("real etcd members behind a round-robin balancer over both replicas form one cluster", async () => {

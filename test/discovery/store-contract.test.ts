@@ -2,7 +2,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemClock } from "../../src/discovery/clock.js";
 import { EtcdStore } from "../../src/discovery/etcd-store.js";
 import type { MemberEvent } from "../../src/discovery/protocol.js";
 import { SqliteStore } from "../../src/discovery/sqlite-store.js";
@@ -27,7 +26,7 @@ const HOUR = 3_600_000;
 
 describe.each([
   { name: "sqlite", open: async () => new SqliteStore(join(owner.tempDir(), "d.db")) },
-  { name: "etcd", open: () => EtcdStore.open([etcdUrl], systemClock) },
+  { name: "etcd", open: () => EtcdStore.open([etcdUrl]) },
 ])("store contract: $name", ({ open }) => {
   let store: Store;
   beforeAll(async () => {
