@@ -30,9 +30,12 @@ async function bootstrap(backend: Backend): Promise<number> {
   }
 }
 
-const shoal = await shoalBackend();
-const etcd = await etcdV2Backend("127.20.201.1");
+const backends: Backend[] = [];
 try {
+  const shoal = await shoalBackend();
+  backends.push(shoal);
+  const etcd = await etcdV2Backend("127.20.201.1");
+  backends.push(etcd);
   await compare({
     title: "time until 3 etcd members are healthy via discovery",
     unit: "ms",
@@ -43,6 +46,5 @@ try {
     anchor: { name: "etcd v2", measure: () => bootstrap(etcd) },
   });
 } finally {
-  await shoal.close();
-  await etcd.close();
+  for (const backend of backends) await backend.close();
 }

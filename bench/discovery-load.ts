@@ -36,9 +36,12 @@ async function load(backend: Backend): Promise<Run> {
   return { perSecond: BOOTSTRAPS / seconds, p99: percentile(latencies, 99) };
 }
 
-const shoal = await shoalBackend();
-const etcd = await etcdV2Backend("127.20.200.1");
+const backends: Backend[] = [];
 try {
+  const shoal = await shoalBackend();
+  backends.push(shoal);
+  const etcd = await etcdV2Backend("127.20.200.1");
+  backends.push(etcd);
   console.log(`${BOOTSTRAPS} size-3 bootstraps per round, ${CONCURRENCY} at a time`);
   const p99s = new Map<Backend, number[]>([
     [shoal, []],
@@ -81,6 +84,5 @@ try {
     `summary: throughput ratio ${throughput.ratio.toFixed(2)} (goal >= 1), p99 ratio ${tail.ratio.toFixed(2)} (goal <= 1)`,
   );
 } finally {
-  await shoal.close();
-  await etcd.close();
+  for (const backend of backends) await backend.close();
 }

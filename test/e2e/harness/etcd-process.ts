@@ -115,6 +115,12 @@ export class EtcdProcess extends OwnedProcess {
   }
 }
 
+/** Temp dirs of groups not cleaned up yet; removed if this process exits first (a crash). */
+const pendingDirs = new Set<string>();
+process.once("exit", () => {
+  for (const dir of pendingDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /**
  * Owns every etcd (and temp dir) a test starts; `cleanup()` in afterEach
  * kills what is left and removes the dirs, even when the test failed.
@@ -127,6 +133,7 @@ export class EtcdGroup {
   tempDir(prefix = "shoal-etcd-"): string {
     const dir = mkdtempSync(join(tmpdir(), prefix));
     this.dirs.push(dir);
+    pendingDirs.add(dir);
     return dir;
   }
 
@@ -154,7 +161,10 @@ export class EtcdGroup {
 
   async cleanup(): Promise<Exit[]> {
     const exits = await Promise.all(this.members.splice(0).map((m) => m.kill()));
-    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    for (const dir of this.dirs.splice(0)) {
+      rmSync(dir, { recursive: true, force: true });
+      pendingDirs.delete(dir);
+    }
     return exits;
   }
 }
