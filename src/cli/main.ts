@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { InputError, UsageError } from "../errors/index.js";
 import { CommandError } from "../host/index.js";
+import { discoveryCommand } from "./commands/discovery.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { machineCommand } from "./commands/machine.js";
 import { validateCommand } from "./commands/validate.js";
@@ -36,6 +37,7 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
   program.addCommand(doctorCommand(io, setExit));
   program.addCommand(machineCommand(io, setExit));
   program.addCommand(validateCommand(io, setExit));
+  program.addCommand(discoveryCommand(io, setExit));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
 
   try {
