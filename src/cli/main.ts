@@ -4,6 +4,7 @@ import { Interrupted, UpFailure } from "../cluster/index.js";
 import { InputError, UsageError } from "../errors/index.js";
 import { CommandError } from "../host/index.js";
 import { destroyCommand } from "./commands/destroy.js";
+import { discoveryCommand } from "./commands/discovery.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { haltCommand } from "./commands/halt.js";
 import { initCommand } from "./commands/init.js";
@@ -51,6 +52,7 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
   program.addCommand(reloadCommand(io));
   program.addCommand(provisionCommand(io));
   program.addCommand(destroyCommand(io));
+  program.addCommand(discoveryCommand(io, setExit));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
 
   try {
