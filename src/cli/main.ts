@@ -9,6 +9,7 @@ import { doctorCommand } from "./commands/doctor.js";
 import { haltCommand } from "./commands/halt.js";
 import { initCommand } from "./commands/init.js";
 import { logsCommand } from "./commands/logs.js";
+import { machineCommand } from "./commands/machine.js";
 import { provisionCommand } from "./commands/provision.js";
 import { reloadCommand } from "./commands/reload.js";
 import { sshCommand } from "./commands/ssh.js";
@@ -53,6 +54,7 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
   program.addCommand(provisionCommand(io));
   program.addCommand(destroyCommand(io));
   program.addCommand(discoveryCommand(io, setExit));
+  program.addCommand(machineCommand(io, setExit));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
 
   try {
