@@ -77,6 +77,9 @@ export async function ensureLocalServer(host: string, env: NodeJS.ProcessEnv): P
       `${host}:0`,
       "--store",
       `sqlite:${join(dir, `discovery-${host}.db`)}`,
+      // One local user: no per-address limit on new tokens.
+      "--new-rate",
+      "0",
     ],
     { detached: true, stdio: ["ignore", out, out], env },
   );

@@ -38,7 +38,8 @@ function asker(io: IO) {
       io.stdout.write(`    ${name}: Are you sure you want to destroy the '${name}' VM? [y/N] `);
       const next = await lines.next();
       const answer = next.done ? "" : String(next.value).trim().toLowerCase();
-      if (next.done) io.stdout.write("\n");
+      // A terminal echoes the answer and its newline; piped input does not.
+      if (next.done || !(io.stdin as { isTTY?: boolean }).isTTY) io.stdout.write("\n");
       return answer === "y" || answer === "yes";
     },
     close: () => rl.close(),

@@ -22,18 +22,21 @@ export async function destroy(
   const { state, provider, plan } = await openCluster(dir, env, names);
   const destroyed: string[] = [];
   const declined: string[] = [];
+  const chosen: typeof plan.machines = [];
   for (const m of [...plan.machines].reverse()) {
-    if (confirm && !(await confirm(m.name))) {
-      declined.push(m.name);
-      continue;
-    }
-    progress.machine(m.name, "Forcing shutdown of VM...");
-    await provider.stop(plan, m, 2_000);
-    progress.machine(m.name, "Destroying VM and associated drives...");
-    await provider.destroy(plan, m);
-    rmSync(m.dir, { recursive: true, force: true });
-    destroyed.push(m.name);
+    if (confirm && !(await confirm(m.name))) declined.push(m.name);
+    else chosen.push(m);
   }
+  await Promise.all(
+    chosen.map(async (m) => {
+      progress.machine(m.name, "Forcing shutdown of VM...");
+      await provider.stop(plan, m, 2_000);
+      progress.machine(m.name, "Destroying VM and associated drives...");
+      await provider.destroy(plan, m);
+      rmSync(m.dir, { recursive: true, force: true });
+      destroyed.push(m.name);
+    }),
+  );
   const everything =
     declined.length === 0 &&
     (!names || names.length === 0 || plan.machines.length === (state?.machines.length ?? 0));

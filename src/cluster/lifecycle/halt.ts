@@ -17,20 +17,23 @@ export async function halt(
   graceMs = HALT_GRACE_MS,
 ): Promise<void> {
   const { provider, plan } = await openCluster(dir, env, names);
-  for (const m of [...plan.machines].reverse()) {
-    const state = hostState(m);
-    if (state === "not created") {
-      progress.machine(m.name, "VM not created. Moving on...");
-      continue;
-    }
-    if (state !== "running") {
-      await provider.stop(plan, m, 0); // clears a stale pid file (aborted)
-      progress.machine(m.name, "VM is already halted.");
-      continue;
-    }
-    progress.machine(m.name, "Attempting graceful shutdown of VM...");
-    const how = await provider.stop(plan, m, graceMs);
-    if (how === "forced") progress.machine(m.name, "Forcing shutdown of VM...");
-  }
+  // Reverse order as vagrant printed it; the machines halt at the same time.
+  await Promise.all(
+    [...plan.machines].reverse().map(async (m) => {
+      const state = hostState(m);
+      if (state === "not created") {
+        progress.machine(m.name, "VM not created. Moving on...");
+        return;
+      }
+      if (state !== "running") {
+        await provider.stop(plan, m, 0); // clears a stale pid file (aborted)
+        progress.machine(m.name, "VM is already halted.");
+        return;
+      }
+      progress.machine(m.name, "Attempting graceful shutdown of VM...");
+      const how = await provider.stop(plan, m, graceMs);
+      if (how === "forced") progress.machine(m.name, "Forcing shutdown of VM...");
+    }),
+  );
   progress.done();
 }

@@ -29,14 +29,18 @@ const TOOLS = ["ip", "unshare", "nsenter", "tini", "chroot", "mount"] as const;
 /**
  * Run inside new mount, UTS and PID namespaces (and the machine's network
  * namespace): name the host, put an overlay over / with the machine's
- * root/ as upper layer, fresh /proc, the host's /dev and /sys, the machine
+ * root/ as upper layer, but /etc/systemd/system the machine's own only
+ * (the host's enabled services, e.g. Debian's etcd, are not the machine's),
+ * fresh /proc, the host's /dev and /sys, the machine
  * directory itself (so the host sees the agent's socket and journal), then
  * chroot and exec tini as PID 1 with the agent as its child.
  */
 const BOOT_SCRIPT = `set -e
 name="$1" upper="$2" work="$3" merged="$4" dir="$5"; shift 5
 hostname "$name"
+mkdir -p "$upper/etc/systemd/system"
 mount -t overlay overlay -o "lowerdir=/,upperdir=$upper,workdir=$work" "$merged"
+mount --bind "$upper/etc/systemd/system" "$merged/etc/systemd/system"
 mount -t proc proc "$merged/proc"
 mount --rbind /dev "$merged/dev"
 mount --rbind /sys "$merged/sys"
@@ -170,7 +174,7 @@ export const namespaceProvider: Provider = {
         "--net",
         "--pid",
         "--root",
-        "--wd=/",
+        "--wd", // the target's cwd: / inside the machine
         "--",
         "/bin/sh",
         "-c",

@@ -1,5 +1,8 @@
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { writeConfigDrive } from "../../machine/index.js";
+import { advertisedClientUrl, etcdRole } from "../etcd-role.js";
+import type { MachinePlan } from "../providers/provider.js";
 import { registerCluster, shoalDir, unregisterCluster, writeState } from "../state.js";
 import { insertDiscovery } from "../user-data.js";
 import type { Step } from "./context.js";
@@ -18,17 +21,28 @@ export const writeConfigDrives: Step = {
     for (const kept of copy.kept) {
       ctx.progress.say(`user-data sets coreos.${kept}.discovery itself; keeping it`);
     }
+    const meta = (m: Pick<MachinePlan, "name" | "machineId" | "address">) => ({
+      hostname: m.name,
+      machineId: m.machineId,
+      privateIpv4: m.address,
+      publicIpv4: m.address,
+      updateChannel: spec.updateChannel,
+    });
+    // Members are the first etcdSize machines of the whole cluster, even when only some boot now.
+    const members = (ctx.previous?.machines ?? plan.machines)
+      .concat(plan.machines)
+      .filter(
+        (m, i, all) => m.index <= spec.etcdSize && all.findIndex((o) => o.name === m.name) === i,
+      )
+      .map((m) => advertisedClientUrl(copy.text, meta(m)));
     for (const m of plan.machines) {
       writeConfigDrive(m.dir, {
         userData: copy.text,
-        meta: {
-          hostname: m.name,
-          machineId: m.machineId,
-          privateIpv4: m.address,
-          publicIpv4: m.address,
-          updateChannel: spec.updateChannel,
-        },
+        meta: meta(m),
+        etcd: etcdRole(m.index, spec.etcdSize, members),
+        sharedNetwork: ctx.provider.name === "process",
       });
+      writeRaftTimers(m.dir, copy.sections, ctx.options.env);
     }
     writeState(spec.dir, {
       version: 1,
@@ -67,3 +81,31 @@ export const writeConfigDrives: Step = {
     }
   },
 };
+
+const RAFT_DROP_IN = "10-shoal-raft-timers.conf";
+
+/**
+ * Raft timers for the machines' etcd from the host's environment
+ * (SHOAL_ETCD_HEARTBEAT_INTERVAL, SHOAL_ETCD_ELECTION_TIMEOUT, in ms), as a
+ * drop-in in the machine's /etc that user-data's own settings (the later
+ * 20-cloudinit.conf) still override. Tests and benchmarks use it to make
+ * the first election take milliseconds instead of seconds.
+ */
+function writeRaftTimers(machineDir: string, sections: string[], env: NodeJS.ProcessEnv): void {
+  const lines = [
+    ["ETCD_HEARTBEAT_INTERVAL", env.SHOAL_ETCD_HEARTBEAT_INTERVAL],
+    ["ETCD_ELECTION_TIMEOUT", env.SHOAL_ETCD_ELECTION_TIMEOUT],
+  ]
+    .filter(([, v]) => v && /^\d+$/.test(v))
+    .map(([k, v]) => `Environment=${k}=${v}`);
+  for (const section of sections) {
+    const dir = join(machineDir, "root", "etc", "systemd", "system", `${section}.service.d`);
+    const file = join(dir, RAFT_DROP_IN);
+    if (lines.length === 0) {
+      rmSync(file, { force: true });
+      continue;
+    }
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, `[Service]\n${lines.join("\n")}\n`);
+  }
+}
