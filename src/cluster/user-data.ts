@@ -59,7 +59,9 @@ function editFor(
   if (pair) {
     const value = pair.value as Node | null;
     if (!isPlaceholder(isScalar(value) ? value.value : value)) return undefined;
-    if (value?.range) return { from: value.range[0], to: value.range[1], insert: token };
+    if (value?.range && value.range[1] > value.range[0]) {
+      return { from: value.range[0], to: value.range[1], insert: token };
+    }
     // `discovery:` with nothing after it: put the value right after the colon.
     const keyEnd = (pair.key as Node).range?.[1] ?? 0;
     const colon = text.indexOf(":", keyEnd);
