@@ -97,6 +97,19 @@ describe("shoal up, when something is wrong", () => {
     expect(leaks(c, { bridge: false })).toEqual([]);
     expect(existsSync(join(c.dir, ".shoal"))).toBe(false);
   }, 90_000);
+
+  it("runs doctor's fix when etcd is missing, and says what to install when it cannot", async () => {
+    const c = cluster("#cloud-config\n");
+    const r = await shoal(["up", "--provider", "process"], {
+      cwd: c.dir,
+      env: { ...c.env, PATH: "" },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /etcd is missing and shoal cannot install etcd-server etcd-client here/,
+    );
+    expect(existsSync(join(c.dir, ".shoal"))).toBe(false);
+  });
 });
 
 describe("shoal ssh", () => {
