@@ -1,6 +1,8 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:net";
+import { hostname } from "node:os";
 import { join } from "node:path";
+import { InputError } from "../errors/index.js";
 import { applyPlan, writeImageFiles, writeMachineFile } from "./apply.js";
 import { provision } from "./cloudinit.js";
 import { serveControl } from "./control/server.js";
@@ -9,6 +11,7 @@ import { readConfigDrive } from "./datasource.js";
 import { Init } from "./init/init.js";
 import { Journal, readJournal } from "./init/journal.js";
 import { unitDirs } from "./init/load.js";
+import { GroupReaper } from "./init/reaper.js";
 import { machinePaths } from "./layout.js";
 import { writeMachineBin } from "./shell.js";
 import { builtinUnits, type MachineContext } from "./units/index.js";
@@ -33,15 +36,26 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
   const root = opts.root ?? paths.root;
   const log = (message: string) => {
     try {
-      appendFileSync(paths.console, `${new Date().toISOString()} ${message}\n`);
+      appendFileSync(
+        paths.console,
+        `${new Date().toISOString()} ${message.replace(/\r?\n/g, " ")}\n`,
+      );
     } catch {
       // the console is best effort
     }
   };
-  rmSync(paths.shutdown, { force: true });
-  writeFileSync(paths.pid, `${process.pid}\n`);
   const drive = readConfigDrive(opts.machineDir);
   const meta = drive.meta;
+  if (root === "/" && hostname() !== meta.hostname) {
+    // With --root / the agent writes /etc and /run: only ever inside the machine's own namespaces.
+    throw new InputError(
+      `refusing to boot with --root /: this is not machine ${meta.hostname} (the hostname is ${hostname()})`,
+      undefined,
+      "--root / is for an agent inside the machine's own UTS and mount namespaces",
+    );
+  }
+  rmSync(paths.shutdown, { force: true });
+  writeFileSync(paths.pid, `${process.pid}\n`);
   log(`shoal machine agent ${opts.version} booting ${meta.hostname} (${meta.machineId})`);
   mkdirSync(root, { recursive: true });
   // /run is a tmpfs on a real machine: runtime units do not survive a reboot.
@@ -60,7 +74,17 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     shoal: opts.shoal,
   };
   const journal = new Journal(paths.journal, meta.hostname);
-  const init = new Init({ ctx, journal, builtins: builtinUnits, binDir: paths.bin, log });
+  const unitRoot = root === "/" ? paths.root : root;
+  const reaper = new GroupReaper(paths.unitGroups);
+  const init = new Init({
+    ctx,
+    journal,
+    builtins: builtinUnits,
+    binDir: paths.bin,
+    log,
+    unitRoot,
+    reaper,
+  });
   let boot: BootState = "booting";
   let bootReason: string | undefined;
   let halting: Promise<void> | undefined;
@@ -75,6 +99,7 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
       boot = "halting";
       log(`halting (${why})`);
       await init.halt();
+      await reaper.close();
       await journal.close();
       server?.close();
       rmSync(paths.socket, { force: true });
@@ -91,6 +116,10 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
 
   const cloudinit = async () => {
     const current = readConfigDrive(opts.machineDir);
+    // The machine's own commands exist whatever its user-data (etcdctl's endpoints follow apply).
+    const writeBin = () =>
+      writeMachineBin(opts.machineDir, opts.shoal.argv, etcdEndpoints(init, ctx));
+    writeBin();
     const p = provision(current.userData, current.meta);
     for (const m of p.messages) log(`cloudinit: ${m}`);
     if (p.kind === "script") {
@@ -104,14 +133,13 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
         0o644,
       );
       writeMachineFile(root, "/var/lib/coreos-cloudinit/scripts/unit-name", unit, 0o644);
-      writeMachineBin(opts.machineDir, opts.shoal.argv, etcdEndpoints(init, ctx));
       await init.start(unit);
       return;
     }
     if (p.kind !== "cloud-config") return;
-    const applied = applyPlan(root, p.plan, current.meta);
+    const applied = applyPlan(root, p.plan);
     for (const n of applied.notes) log(`cloudinit: ${n}`);
-    writeMachineBin(opts.machineDir, opts.shoal.argv, etcdEndpoints(init, ctx));
+    writeBin();
     for (const { unit, command } of applied.commands) {
       if (halting) return;
       const ok = await init.command(unit, command);
@@ -155,8 +183,8 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
           return undefined;
         }
         case "remove": {
-          await init.stop(req.unit);
           const dirs = unitDirs(root);
+          await init.remove(req.unit);
           for (const d of [dirs.etc, dirs.run]) rmSync(join(d, req.unit), { force: true });
           return undefined;
         }
@@ -187,9 +215,11 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     if (!halting) boot = "running";
     log(`boot finished: ${boot}`);
   } catch (err) {
-    boot = "failed";
-    bootReason = (err as Error).message;
-    log(`boot failed: ${bootReason}`);
+    if (!halting) {
+      boot = "failed";
+      bootReason = (err as Error).message;
+      log(`boot failed: ${bootReason}`);
+    }
   }
   const code = await finished;
   process.off("SIGTERM", onSignal);

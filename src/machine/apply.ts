@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, posix } from "node:path";
-import type { MachineMeta, Plan, PlannedUnit } from "./contract.js";
+import type { MachineMeta, Plan, PlannedUnit } from "../cloudconfig/index.js";
 import { unitDirs } from "./init/load.js";
 import { toSpec } from "./init/spec.js";
 import { parseUnitFile } from "./init/unit-file.js";
@@ -70,61 +70,21 @@ export function writeImageFiles(root: string, meta: MachineMeta, version: string
     writeMachineFile(root, "/etc/coreos/update.conf", `GROUP=${channel}\n`, 0o644);
 }
 
-/** cloud-config.md §7.4: merge COREOS_* addresses into /etc/environment. */
-export function mergeEnvironment(root: string, meta: MachineMeta): void {
-  const want: Record<string, string | undefined> = {
-    COREOS_PRIVATE_IPV4: meta.privateIpv4,
-    COREOS_PRIVATE_IPV6: meta.privateIpv6,
-    COREOS_PUBLIC_IPV4: meta.publicIpv4,
-    COREOS_PUBLIC_IPV6: meta.publicIpv6,
-  };
-  const path = inRoot(root, "/etc/environment");
-  let text = "";
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    // a new file
-  }
-  const lines = text ? text.replace(/\n$/, "").split("\n") : [];
-  const seen = new Set<string>();
-  const out = lines.map((line) => {
-    const key = line.split("=")[0] ?? "";
-    const v = want[key];
-    if (v === undefined || v === "") return line;
-    seen.add(key);
-    return `${key}=${v}`;
-  });
-  for (const key of Object.keys(want).sort()) {
-    const v = want[key];
-    if (v && !seen.has(key)) out.push(`${key}=${v}`);
-  }
-  const next = out.length ? `${out.join("\n")}\n` : "";
-  if (next !== text) writeMachineFile(root, "/etc/environment", next, 0o644);
-}
-
 export interface ApplyResult {
   /** `command:` verbs queued in order, for the init to run once everything is written. */
   commands: Array<{ unit: string; command: string }>;
   notes: string[];
 }
 
-/** Applies a plan into the machine root (cloud-config.md §8.2 and §8.3), files then units. */
-export function applyPlan(root: string, plan: Plan, meta: MachineMeta): ApplyResult {
+/** Applies a plan into the machine root (cloud-config.md §8.2 and §8.3): files, then units. */
+export function applyPlan(root: string, plan: Plan): ApplyResult {
   const notes: string[] = [];
-  const hostname = plan.hostname || meta.hostname;
-  writeMachineFile(root, "/etc/hostname", `${hostname}\n`, 0o644);
-  const keys = [...(plan.sshAuthorizedKeys ?? []), ...Object.values(meta.sshPublicKeys ?? {})];
-  if (keys.length) {
-    const text = `${keys.map((k) => k.trim()).join("\n")}\n`;
-    writeMachineFile(root, "/home/core/.ssh/authorized_keys.d/coreos-cloudinit", text, 0o600);
-    writeMachineFile(root, "/home/core/.ssh/authorized_keys", text, 0o600);
-  }
   for (const user of plan.users)
-    notes.push(`user ${user.name}: shoal machines have no user accounts; skipped`);
-  let environmentWritten = false;
+    notes.push(
+      `user ${user.name}: shoal machines have no user accounts; only its keys are written`,
+    );
   for (const f of plan.files) {
     const target = writeMachineFile(root, f.path, f.content, f.mode);
-    if (posix.normalize(posix.join("/", f.path)) === "/etc/environment") environmentWritten = true;
     if (f.owner) {
       try {
         execFileSync("chown", [f.owner, target], { stdio: "ignore" });
@@ -133,7 +93,6 @@ export function applyPlan(root: string, plan: Plan, meta: MachineMeta): ApplyRes
       }
     }
   }
-  if (!environmentWritten) mergeEnvironment(root, meta);
   const commands: ApplyResult["commands"] = [];
   for (const unit of plan.units) {
     applyUnit(root, unit, notes);

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
-import type { MachineMeta, Plan } from "./contract.js";
 import {
   detectInput,
+  type MachineMeta,
+  type Plan,
   parseCloudConfig,
   plan,
   substitute,
   validate,
-} from "./interim-cloudconfig.js";
+} from "../cloudconfig/index.js";
 
 /** What one user-data asks of a machine. */
 export type Provisioning =
@@ -17,16 +18,20 @@ export type Provisioning =
 /**
  * coreos-cloudinit's top-level flow (cloud-config.md §8.1) up to apply:
  * detect, validate (entries are logged, never fatal), substitute the
- * machine's addresses, parse, plan. Unrecognized input throws.
+ * machine's addresses, parse, plan. Throws where upstream's apply fails
+ * (unrecognized input, a plan error); a parse error leaves a plan built
+ * from the metadata alone, as upstream continues with it.
  */
 export function provision(userData: Uint8Array, meta: MachineMeta): Provisioning {
   const { kind, text } = detectInput(userData);
-  const messages = validate(userData).entries.map((e) => `line ${e.line}: ${e.kind}: ${e.message}`);
+  const messages = validate(text).entries.map((e) => `line ${e.line}: ${e.kind}: ${e.message}`);
   switch (kind) {
     case "empty":
       return { kind, messages };
     case "ignition":
       return { kind, messages: [...messages, "Detected an Ignition config. Exiting..."] };
+    case "unknown":
+      throw new Error("Unrecognized user-data format");
     case "script":
       return {
         kind,
@@ -36,8 +41,7 @@ export function provision(userData: Uint8Array, meta: MachineMeta): Provisioning
       };
     case "cloud-config": {
       const parsed = parseCloudConfig(substitute(text, meta));
-      for (const e of parsed.report.entries)
-        messages.push(`line ${e.line}: ${e.kind}: ${e.message}`);
+      if (parsed.error) messages.push(`Failed to parse user-data: ${parsed.error}\nContinuing...`);
       return { kind, plan: plan(parsed.config, meta), messages };
     }
   }

@@ -1,11 +1,17 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { MachineMeta } from "../cloudconfig/index.js";
 import { InputError } from "../errors/index.js";
-import type { MachineMeta } from "./contract.js";
 import { machinePaths } from "./layout.js";
 
-/** How this machine takes part in the etcd cluster (the host decides, from etcdSize). */
-export type EtcdRole = { role: "member" } | { role: "proxy"; endpoints: string[] };
+/**
+ * How this machine takes part in the etcd cluster (the host decides, from
+ * etcdSize). A member may get ETCD_* defaults from the host (short raft
+ * timers, say); user-data's own settings win over them.
+ */
+export type EtcdRole =
+  | { role: "member"; env?: Record<string, string> }
+  | { role: "proxy"; endpoints: string[] };
 
 /** What the host hands a machine before it boots. */
 export interface ConfigDrive {

@@ -3,8 +3,9 @@
  * (`shoal machine boot`: cloud-config apply plus a small init), the
  * built-in units, and the control socket the host talks to.
  */
+
+export type { MachineMeta } from "../cloudconfig/index.js";
 export { type AgentOptions, runAgent } from "./agent.js";
-export type { MachineMeta } from "./contract.js";
 export { connectMachine, MachineError } from "./control/client.js";
 export type { BootState, MachineClient, MachineStatus, UnitState } from "./control/types.js";
 export {

@@ -21,8 +21,8 @@ export function writeMachineBin(
   mkdirSync(bin, { recursive: true });
   const shoal = shoalArgv.map(sq).join(" ");
   const scripts: Record<string, string> = {
-    systemctl: `exec ${shoal} machine systemctl --dir ${sq(machineDir)} "$@"`,
-    journalctl: `exec ${shoal} machine journalctl --dir ${sq(machineDir)} "$@"`,
+    systemctl: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} machine systemctl "$@"`,
+    journalctl: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} machine journalctl "$@"`,
     fleetctl: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} fleetctl "$@"`,
     etcdctl: `ETCDCTL_API="\${ETCDCTL_API:-3}" ETCDCTL_ENDPOINTS="\${ETCDCTL_ENDPOINTS:-${etcdEndpoints.join(",")}}" exec /usr/bin/etcdctl "$@"`,
     shoal: `exec ${shoal} "$@"`,

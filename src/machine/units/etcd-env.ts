@@ -51,8 +51,9 @@ export function etcd34Env(
 ): { env: Record<string, string>; notes: string[] } {
   const out: Record<string, string> = {};
   const notes: string[] = [];
+  const defaults = ctx.etcd.role === "member" ? (ctx.etcd.env ?? {}) : {};
+  const input = { ...defaults, ...env };
   // etcd2's ca-file options are gone in 3.4; their meaning lives on in these two pairs.
-  const input = { ...env };
   for (const [old, ca, auth] of [
     ["ETCD_CA_FILE", "ETCD_TRUSTED_CA_FILE", "ETCD_CLIENT_CERT_AUTH"],
     ["ETCD_PEER_CA_FILE", "ETCD_PEER_TRUSTED_CA_FILE", "ETCD_PEER_CLIENT_CERT_AUTH"],
