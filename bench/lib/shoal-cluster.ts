@@ -75,7 +75,10 @@ export function benchCluster(settings: Record<string, string | number>): BenchCl
 /** The host pid of a machine's agent: the provider's process, or tini's child in a namespace machine. */
 export function agentPid(machineDir: string): number {
   const outer = Number(readFileSync(join(machineDir, "provider.pid"), "utf8"));
-  if (readFileSync(`/proc/${outer}/cmdline`, "utf8").includes("machine\0boot")) return outer;
+  // The process provider's outer process is the agent (node); the namespace provider's is
+  // unshare, whose argv also names the agent, so look at argv[0].
+  if (readFileSync(`/proc/${outer}/cmdline`, "utf8").split("\0")[0] === process.execPath)
+    return outer;
   const children = (pid: number) =>
     readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).map(Number);
   return children(children(outer)[0] as number)[0] as number;

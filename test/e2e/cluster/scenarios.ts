@@ -89,7 +89,12 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
     const dir = c.machineDir("core-02");
     const unitsOf02 = () => processesMentioning([`SHOAL_MACHINE_DIR=${dir}`]);
     expect(unitsOf02().length).toBeGreaterThan(0);
-    process.kill(agentPid(dir), "SIGKILL");
+    const agent = agentPid(dir);
+    expect(readFileSync(`/proc/${agent}/cmdline`, "utf8").split("\0").slice(-6, -4)).toEqual([
+      "machine",
+      "boot",
+    ]);
+    process.kill(agent, "SIGKILL");
     await waitFor(() => unitsOf02().length === 0, {
       what: "core-02's units to die",
       timeoutMs: 10_000,
@@ -128,8 +133,10 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
 /** The agent's host pid: the provider's process (process) or tini's child (namespace). */
 function agentPid(machineDir: string): number {
   const outer = Number(readFileSync(join(machineDir, "provider.pid"), "utf8"));
-  const cmd = readFileSync(`/proc/${outer}/cmdline`, "utf8");
-  if (cmd.includes("machine\0boot")) return outer;
+  // The process provider's outer process is the agent (node); the namespace provider's is
+  // unshare, whose argv also names the agent, so look at argv[0].
+  if (readFileSync(`/proc/${outer}/cmdline`, "utf8").split("\0")[0] === process.execPath)
+    return outer;
   const children = (pid: number) =>
     readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).map(Number);
   const tini = children(outer)[0] as number;
