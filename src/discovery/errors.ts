@@ -7,7 +7,6 @@
 export const ErrorCode = {
   KeyNotFound: 100,
   NodeExist: 105,
-  RootReadOnly: 107,
   ValueRequired: 200,
   IndexNaN: 203,
   InvalidField: 209,
@@ -18,7 +17,6 @@ export const ErrorCode = {
 const MESSAGES: Record<number, string> = {
   100: "Key not found",
   105: "Key already exists",
-  107: "The root is read only",
   200: "Value is Required in POST form",
   203: "The given index in POST form is not a number",
   209: "Invalid field",
@@ -37,10 +35,6 @@ export class DiscoveryError extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     super(MESSAGES[errorCode] ?? "Error");
-  }
-
-  withIndex(index: number): DiscoveryError {
-    return new DiscoveryError(this.status, this.errorCode, this.detail, index, this.headers);
   }
 
   toJSON(): { errorCode: number; message: string; cause: string; index: number } {

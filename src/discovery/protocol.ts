@@ -240,7 +240,3 @@ export function watchMatches(
 /** waitIndex 0 (or absent) means "the next change", as in etcd. */
 export const watchStart = (waitIndex: number, currentIndex: number) =>
   waitIndex > 0 ? waitIndex : currentIndex + 1;
-
-export function isExpired(info: TokenInfo, now: number): boolean {
-  return info.expiresAt <= now;
-}

@@ -11,15 +11,17 @@ import { type DiscoveryService, errorReply, type Reply } from "./service.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const HOME = `shoal discovery server: an etcd discovery service (discovery.etcd.io compatible)
+function homePage(url: string, ttl: string, maxSize: number): string {
+  return `shoal discovery server: an etcd discovery service (discovery.etcd.io compatible)
 
-  curl -s URL/new?size=3      make a token for a 3-member cluster; prints the token URL
-  etcd --discovery TOKEN_URL  start each member with it; they find each other and form the cluster
-  curl -s TOKEN_URL           list the members registered so far
-  curl -X DELETE TOKEN_URL/ID remove a member (an operator's fix; watchers never see it)
+  curl -s ${url}/new?size=3          make a token for a 3-member cluster; prints its URL
+  etcd --discovery ${url}/TOKEN      start each member with it; they find each other
+  curl -s ${url}/TOKEN               list the members registered so far
+  curl -X DELETE ${url}/TOKEN/ID     remove a member (an operator's fix; watchers never see it)
 
-Tokens are valid for TTL; sizes 1..MAX. Health: URL/health. Metrics: URL/metrics.
+Tokens are valid for ${ttl}; sizes 1..${maxSize}. Health: ${url}/health. Metrics: ${url}/metrics.
 `;
+}
 
 class BodyTooLarge extends Error {}
 
@@ -117,9 +119,7 @@ export function createHandler({ service, metrics, ttlText, onError }: RouteOptio
           return done({
             status: 200,
             headers: { "content-type": "text/plain; charset=utf-8" },
-            body: HOME.replaceAll("URL", service.options.publicUrl)
-              .replace("TTL", ttlText)
-              .replace("MAX", String(service.options.maxSize)),
+            body: homePage(service.options.publicUrl, ttlText, service.options.maxSize),
           });
         case "robots":
           return done({

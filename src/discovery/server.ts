@@ -42,7 +42,7 @@ function hostForUrl(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const units: [number, string][] = [
     [86_400_000, "d"],
     [3_600_000, "h"],

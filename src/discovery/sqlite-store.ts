@@ -26,6 +26,12 @@ CREATE TABLE IF NOT EXISTS events (
   PRIMARY KEY (token, idx)) WITHOUT ROWID;
 `;
 
+interface WriteJob {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 interface TokenRow {
   token: string;
   size: number;
@@ -179,7 +185,47 @@ export class SqliteStore implements Store {
         }
         return tokens.length;
       }),
+      /** Group commit: every write queued in one turn of the event loop, one transaction. */
+      batch: this.db.transaction((jobs: WriteJob[]) =>
+        jobs.map((job) => {
+          try {
+            return { ok: true as const, value: job.run() }; // each job is a savepoint of its own
+          } catch (error) {
+            return { ok: false as const, error };
+          }
+        }),
+      ),
     };
+  }
+
+  private queue: WriteJob[] = [];
+
+  /**
+   * Runs a write inside the next group commit and resolves once it is
+   * committed (so an acknowledged write is in the file). Batching the
+   * writes of concurrent requests saves most of SQLite's per-commit cost.
+   */
+  private write<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const jobs = this.queue.splice(0);
+    let results: ReturnType<typeof this.tx.batch>;
+    try {
+      results = this.tx.batch.immediate(jobs);
+    } catch (err) {
+      for (const job of jobs) job.reject(err);
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const r = results[i];
+      if (r?.ok) job.resolve(r.value);
+      else job.reject(r?.error);
+    });
   }
 
   private remember(token: string, entry: { info: TokenInfo; members: MemberNode[] }): void {
@@ -191,7 +237,9 @@ export class SqliteStore implements Store {
   }
 
   async createToken(info: Omit<TokenInfo, "index">): Promise<void> {
-    this.q.insertToken.run(info.token, info.size, SIZE_INDEX, info.createdAt, info.expiresAt);
+    await this.write(() =>
+      this.q.insertToken.run(info.token, info.size, SIZE_INDEX, info.createdAt, info.expiresAt),
+    );
     this.remember(info.token, { info: { ...info, index: SIZE_INDEX }, members: [] });
   }
 
@@ -210,7 +258,8 @@ export class SqliteStore implements Store {
     now: number,
     limitFor: (size: number) => number,
   ): Promise<CreateMemberResult> {
-    const result = this.tx.createMember.immediate(token, name, value, now, limitFor);
+    const result = await this.write(() => this.tx.createMember(token, name, value, now, limitFor));
+    // Committed; continuations run in commit order before any other request is read.
     if (result.kind === "created") {
       const cached = this.cache.get(token);
       if (cached) {
@@ -226,13 +275,15 @@ export class SqliteStore implements Store {
   }
 
   async deleteMember(token: string, name: string, now: number): Promise<DeleteMemberResult> {
+    const result = await this.write(() => this.tx.deleteMember(token, name, now));
     this.cache.delete(token);
-    return this.tx.deleteMember.immediate(token, name, now);
+    return result;
   }
 
   async deleteToken(token: string, now: number) {
+    const result = await this.write(() => this.tx.deleteToken(token, now));
     this.cache.delete(token);
-    return this.tx.deleteToken.immediate(token, now);
+    return result;
   }
 
   private drop(token: string): void {
@@ -265,7 +316,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteExpired(now: number): Promise<number> {
-    return this.tx.deleteExpired.immediate(now);
+    return this.write(() => this.tx.deleteExpired(now));
   }
 
   async stats(now: number) {
@@ -273,6 +324,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.queue.length > 0) this.flush(); // queued writes commit before the file closes
     this.db.close();
   }
 }

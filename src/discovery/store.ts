@@ -69,10 +69,4 @@ export class Subscribers {
     if (!set) return;
     for (const fn of [...set]) fn(event);
   }
-
-  get size(): number {
-    let n = 0;
-    for (const set of this.byToken.values()) n += set.size;
-    return n;
-  }
 }

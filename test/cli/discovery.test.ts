@@ -65,6 +65,18 @@ describe("shoal discovery serve | new", () => {
     expect(existsSync(join(state, "discovery.db"))).toBe(true);
   });
 
+  it("exits 0 on SIGINT (Ctrl-C) too, and frees its port", async () => {
+    const { proc, url } = await serve([
+      "--listen",
+      "127.0.0.1:0",
+      "--store",
+      `sqlite:${join(owner.tempDir(), "d.db")}`,
+    ]);
+    proc.signal("SIGINT");
+    expect(await proc.waitExit(10_000)).toEqual({ code: 0, signal: null });
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+
   it("rejects bad flags with exit 2 and names the flag", async () => {
     const cases: [string[], RegExp][] = [
       [["discovery", "serve", "--listen", "nowhere"], /--listen: bad listen address "nowhere"/],

@@ -311,5 +311,7 @@ describe("lifetime, limits and the service's pages (R9, R11)", () => {
     expect(home.headers.get("content-type")).toMatch(/^text\/plain/);
     expect(home.text).toContain(`curl -s ${server.url}/new?size=3`);
     expect(home.text).toContain("valid for 1h");
+    expect(home.text).toContain(`etcd --discovery ${server.url}/TOKEN `);
+    expect(home.text).toContain("sizes 1..64");
   });
 });
