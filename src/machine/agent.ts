@@ -85,6 +85,7 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     unitRoot,
     reaper,
   });
+  ctx.etcdEndpoints = () => etcdEndpoints(init, ctx);
   let boot: BootState = "booting";
   let bootReason: string | undefined;
   let halting: Promise<void> | undefined;
@@ -233,7 +234,10 @@ function etcdEndpoints(init: Init, ctx: MachineContext): string[] {
     const main = init.describeMain(name);
     if (!main || !init.hasConfig(name)) continue;
     const listen = main.argv.find((a) => a.startsWith("--listen-addr="));
-    if (listen) return [`http://${listen.slice("--listen-addr=".length)}`];
+    if (listen) {
+      const addr = listen.slice("--listen-addr=".length);
+      return [`http://${addr.replace(/^0\.0\.0\.0:/, `${ctx.privateIpv4 ?? "127.0.0.1"}:`)}`];
+    }
     const urls = main.env.ETCD_ADVERTISE_CLIENT_URLS;
     if (urls) return urls.split(",").map((u) => u.trim());
   }
