@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { InputError, UsageError } from "../errors/index.js";
 import { CommandError } from "../host/index.js";
+import { discoveryCommand } from "./commands/discovery.js";
 import { doctorCommand } from "./commands/doctor.js";
 import type { IO } from "./io.js";
 
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
     })
     .showHelpAfterError("(run `shoal --help` for usage)");
   program.addCommand(doctorCommand(io, setExit));
+  program.addCommand(discoveryCommand(io, setExit));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
 
   try {

@@ -1,0 +1,39 @@
+/** Turns a `--store` spec into a store: `sqlite:PATH` or `etcd:URL[,URL...]`. */
+import { InputError } from "../errors/index.js";
+import type { Clock } from "./clock.js";
+import { EtcdStore } from "./etcd-store.js";
+import { SqliteStore } from "./sqlite-store.js";
+import type { Store } from "./store.js";
+
+export type StoreSpec = { kind: "sqlite"; path: string } | { kind: "etcd"; endpoints: string[] };
+
+export function parseStoreSpec(spec: string): StoreSpec {
+  const colon = spec.indexOf(":");
+  const kind = colon < 0 ? spec : spec.slice(0, colon);
+  const rest = colon < 0 ? "" : spec.slice(colon + 1);
+  const bad = (why: string) =>
+    new InputError(
+      `bad store "${spec}": ${why}`,
+      { file: "--store" },
+      "use sqlite:PATH or etcd:URL[,URL...]",
+    );
+  if (kind === "sqlite") {
+    if (!rest) throw bad("missing the database path");
+    return { kind: "sqlite", path: rest };
+  }
+  if (kind === "etcd") {
+    const endpoints = rest.split(",").filter((u) => u !== "");
+    if (endpoints.length === 0) throw bad("missing the etcd endpoint URLs");
+    for (const u of endpoints) {
+      if (!/^https?:\/\/[^/]+\/?$/.test(u)) throw bad(`"${u}" is not an http(s)://HOST:PORT URL`);
+    }
+    return { kind: "etcd", endpoints };
+  }
+  throw bad(`unknown kind "${kind}"`);
+}
+
+export async function openStore(spec: StoreSpec, clock: Clock): Promise<Store> {
+  return spec.kind === "sqlite"
+    ? new SqliteStore(spec.path)
+    : EtcdStore.open(spec.endpoints, clock);
+}

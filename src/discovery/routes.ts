@@ -1,0 +1,140 @@
+/**
+ * HTTP wiring only: read the request (bounded), parse it with protocol.ts,
+ * hand it to the service, write the reply, count it. Any failure becomes an
+ * etcd-style JSON error; nothing here may crash the process.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { DiscoveryError, ErrorCode } from "./errors.js";
+import type { Metrics } from "./metrics.js";
+import { parseRequest } from "./protocol.js";
+import { type DiscoveryService, errorReply, type Reply } from "./service.js";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const HOME = `shoal discovery server: an etcd discovery service (discovery.etcd.io compatible)
+
+  curl -s URL/new?size=3      make a token for a 3-member cluster; prints the token URL
+  etcd --discovery TOKEN_URL  start each member with it; they find each other and form the cluster
+  curl -s TOKEN_URL           list the members registered so far
+  curl -X DELETE TOKEN_URL/ID remove a member (an operator's fix; watchers never see it)
+
+Tokens are valid for TTL; sizes 1..MAX. Health: URL/health. Metrics: URL/metrics.
+`;
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > MAX_BODY_BYTES) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners("data");
+        reject(new BodyTooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function formOf(req: IncomingMessage, body: string): URLSearchParams {
+  const type = req.headers["content-type"] ?? "";
+  // Go's ParseForm reads the body for PUT and POST when it is a urlencoded form.
+  return type.startsWith("application/x-www-form-urlencoded")
+    ? new URLSearchParams(body)
+    : new URLSearchParams();
+}
+
+function write(res: ServerResponse, reply: Reply, close = false): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    "content-length": Buffer.byteLength(reply.body),
+    ...(close ? { connection: "close" } : {}),
+  });
+  res.end(reply.body);
+}
+
+export interface RouteOptions {
+  service: DiscoveryService;
+  metrics: Metrics;
+  ttlText: string;
+  onError?: (err: unknown) => void;
+}
+
+export function createHandler({ service, metrics, ttlText, onError }: RouteOptions) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let route = "invalid";
+    const done = (reply: Reply, close = false) => {
+      metrics.requests.inc({ route, code: String(reply.status) });
+      write(res, reply, close);
+    };
+    try {
+      const url = new URL(req.url ?? "/", "http://discovery.invalid");
+      let body: string;
+      try {
+        body = await readBody(req);
+      } catch (err) {
+        if (!(err instanceof BodyTooLarge)) throw err;
+        const tooLarge = new DiscoveryError(
+          413,
+          ErrorCode.InvalidForm,
+          `request body larger than ${MAX_BODY_BYTES} bytes`,
+        );
+        return done(errorReply(tooLarge), true);
+      }
+      const op = parseRequest(
+        {
+          method: req.method ?? "GET",
+          path: url.pathname,
+          query: url.searchParams,
+          form: formOf(req, body),
+        },
+        service.options,
+      );
+      if (op instanceof DiscoveryError) return done(errorReply(op));
+      route = op.kind;
+      switch (op.kind) {
+        case "home":
+          return done({
+            status: 200,
+            headers: { "content-type": "text/plain; charset=utf-8" },
+            body: HOME.replaceAll("URL", service.options.publicUrl)
+              .replace("TTL", ttlText)
+              .replace("MAX", String(service.options.maxSize)),
+          });
+        case "robots":
+          return done({
+            status: 200,
+            headers: { "content-type": "text/plain" },
+            body: "User-agent: *\nDisallow: /\n",
+          });
+        case "metrics":
+          return done({
+            status: 200,
+            headers: { "content-type": metrics.registry.contentType },
+            body: await metrics.registry.metrics(),
+          });
+        case "health":
+          return done(await service.health());
+        case "new":
+          return done(await service.newToken(op.size, req.socket.remoteAddress ?? "unknown"));
+        default: {
+          const closed = new AbortController();
+          res.on("close", () => closed.abort());
+          return done(await service.run(op, closed.signal));
+        }
+      }
+    } catch (err) {
+      if (err instanceof DiscoveryError) return done(errorReply(err));
+      onError?.(err);
+      const message = err instanceof Error ? err.message : String(err);
+      // The store failed: etcd's own word for that is a raft error (5xx, which its client retries for GETs).
+      return done(errorReply(new DiscoveryError(503, ErrorCode.RaftInternal, message)));
+    }
+  };
+}

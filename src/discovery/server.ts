@@ -1,0 +1,113 @@
+/** startDiscoveryServer: store + service + HTTP listener + GC, and a close() that stops all of them. */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Clock, systemClock } from "./clock.js";
+import { gcInterval, startGc } from "./gc.js";
+import { createMetrics } from "./metrics.js";
+import { openStore, parseStoreSpec } from "./open-store.js";
+import { createHandler } from "./routes.js";
+import { DiscoveryService } from "./service.js";
+
+export interface DiscoveryServerOptions {
+  listen: { host: string; port: number };
+  /** "sqlite:PATH" | "etcd:URL[,URL...]" */
+  store: string;
+  publicUrl?: string;
+  tokenTtlMs?: number;
+  maxSize?: number;
+  /** New tokens per minute per client address; 0 turns the limit off. */
+  newRate?: number;
+  /** How long a long-poll is held before its empty 200 (default 60 s). */
+  holdMs?: number;
+  clock?: Clock;
+  /** Where unexpected (non-protocol) errors are reported. */
+  onError?: (err: unknown) => void;
+}
+
+export interface DiscoveryServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULTS = {
+  port: 8087,
+  tokenTtlMs: 7 * 24 * 3600 * 1000,
+  maxSize: 64,
+  newRate: 60,
+  holdMs: 60_000,
+};
+
+function hostForUrl(host: string): string {
+  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+export function formatDuration(ms: number): string {
+  const units: [number, string][] = [
+    [86_400_000, "d"],
+    [3_600_000, "h"],
+    [60_000, "m"],
+    [1000, "s"],
+  ];
+  for (const [size, unit] of units) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+export async function startDiscoveryServer(opts: DiscoveryServerOptions): Promise<DiscoveryServer> {
+  const clock = opts.clock ?? systemClock;
+  const tokenTtlMs = opts.tokenTtlMs ?? DEFAULTS.tokenTtlMs;
+  const store = await openStore(parseStoreSpec(opts.store), clock);
+  const metrics = createMetrics(() => store.stats(clock.now()));
+  const http = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen(opts.listen.port, opts.listen.host, () => {
+        http.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${hostForUrl(opts.listen.host)}:${port}`;
+  const service = new DiscoveryService(
+    store,
+    clock,
+    {
+      publicUrl: (opts.publicUrl ?? url).replace(/\/+$/, ""),
+      tokenTtlMs,
+      maxSize: opts.maxSize ?? DEFAULTS.maxSize,
+      newRate: opts.newRate ?? DEFAULTS.newRate,
+      holdMs: opts.holdMs ?? DEFAULTS.holdMs,
+    },
+    {
+      storeLatency: (op, seconds) => metrics.storeLatency.observe({ op }, seconds),
+      watchesChanged: (open) => metrics.watches.set(open),
+    },
+  );
+  http.on(
+    "request",
+    createHandler({ service, metrics, ttlText: formatDuration(tokenTtlMs), onError: opts.onError }),
+  );
+  // Long-polls are held for up to holdMs; Node's own request timeout must not cut them first.
+  http.requestTimeout = 0;
+  http.headersTimeout = 30_000;
+  const stopGc = startGc(store, clock, gcInterval(tokenTtlMs), opts.onError);
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        stopGc();
+        const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+        http.closeAllConnections();
+        await closed;
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

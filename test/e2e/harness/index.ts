@@ -1,0 +1,4 @@
+export { type Exit, OwnedProcess } from "./child.js";
+export { EtcdGroup, type EtcdOptions, EtcdProcess } from "./etcd-process.js";
+export { freePort } from "./ports.js";
+export { waitFor } from "./wait.js";
