@@ -1,0 +1,23 @@
+export { Agent, type AgentOptions } from "./agent.js";
+export { Engine, type EngineOptions } from "./engine.js";
+export {
+  currentState,
+  DEFAULT_PREFIX,
+  FLEET_VERSION,
+  type JobRecord,
+  type MachineRecord,
+  Registry,
+  type Snapshot,
+  type UnitStateRecord,
+} from "./registry.js";
+export { type Requirements, requirementsOf, requirementsProblem } from "./requirements.js";
+export {
+  type Decision,
+  type DesiredState,
+  machineUnits,
+  type SchedMachine,
+  type SchedUnit,
+  schedule,
+} from "./scheduler.js";
+export { parseUnitFile, serializeUnit, type UnitOption, unitHash } from "./unit-file.js";
+export type { HostUnitState, UnitHost } from "./unit-host.js";

@@ -1,0 +1,30 @@
+/** Shared pieces of the fleet tests that need a real etcd: a client, a fresh prefix per test, published machines. */
+import { Etcd3, type Lease } from "etcd3";
+import { Registry } from "../../src/fleet/index.js";
+
+let counter = 0;
+
+/** A registry under a prefix of its own, so tests sharing one etcd never see each other. */
+export function freshRegistry(client: Etcd3): Registry {
+  counter += 1;
+  return new Registry(client, `/test-${process.pid}-${counter}/fleet/`);
+}
+
+export function client(urls: string[]): Etcd3 {
+  return new Etcd3({ hosts: urls, dialTimeout: 2000 });
+}
+
+/**
+ * Publishes a machine key on a lease, as an agent's registration does,
+ * without running any unit: what the engine sees of a machine.
+ */
+export async function publishMachine(
+  registry: Registry,
+  id: string,
+  metadata: Record<string, string> = {},
+  ttlSeconds = 30,
+): Promise<Lease> {
+  const lease = registry.ns.lease(ttlSeconds);
+  await registry.publishMachine(lease, { id, metadata, version: "test", publicIp: "127.0.0.1" });
+  return lease;
+}
