@@ -87,8 +87,8 @@ export class Registry {
     const states: UnitStateRecord[] = [];
     let leader: string | undefined;
     const job = (name: string) => {
-      let j = jobs.get(name);
-      if (!j) jobs.set(name, (j = { name }));
+      const j = jobs.get(name) ?? { name };
+      jobs.set(name, j);
       return j;
     };
     for (const kv of res.kvs) {
