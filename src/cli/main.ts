@@ -4,6 +4,7 @@ import { InputError, UsageError } from "../errors/index.js";
 import { CommandError } from "../host/index.js";
 import { discoveryCommand } from "./commands/discovery.js";
 import { doctorCommand } from "./commands/doctor.js";
+import { fleetctlCommand } from "./commands/fleetctl.js";
 import type { IO } from "./io.js";
 
 function packageVersion(): string {
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
     .showHelpAfterError("(run `shoal --help` for usage)");
   program.addCommand(doctorCommand(io, setExit));
   program.addCommand(discoveryCommand(io, setExit));
+  program.addCommand(fleetctlCommand(io, setExit));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
 
   try {

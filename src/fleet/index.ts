@@ -1,5 +1,16 @@
 export { Agent, type AgentOptions } from "./agent.js";
+export { type Connection, connectRegistry, fleetctlEndpoints } from "./connect.js";
+export { type BlockOptions, type CtlIO, FleetCtl } from "./ctl.js";
 export { Engine, type EngineOptions } from "./engine.js";
+export { renderTable, selectFields, type Table } from "./format.js";
+export {
+  machineRows,
+  machinesTable,
+  unitFileRows,
+  unitFilesTable,
+  unitRows,
+  unitsTable,
+} from "./lists.js";
 export {
   currentState,
   DEFAULT_PREFIX,
