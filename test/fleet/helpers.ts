@@ -1,5 +1,7 @@
 /** Shared pieces of the fleet tests that need a real etcd: a client, a fresh prefix per test, published machines. */
+import { PassThrough } from "node:stream";
 import { Etcd3, type Lease } from "etcd3";
+import { main } from "../../src/cli/main.js";
 import { Registry } from "../../src/fleet/index.js";
 
 let counter = 0;
@@ -27,4 +29,33 @@ export async function publishMachine(
   const lease = registry.ns.lease(ttlSeconds);
   await registry.publishMachine(lease, { id, metadata, version: "test", publicIp: "127.0.0.1" });
   return lease;
+}
+
+/**
+ * Runs the CLI's main() in this process with captured streams: the same
+ * code path as the built binary minus a Node start-up per call, which keeps
+ * tests that run many fleetctl commands fast.
+ */
+export async function runMain(
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = "";
+  let stderr = "";
+  out.on("data", (c: Buffer) => {
+    stdout += c.toString();
+  });
+  err.on("data", (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const code = await main(args, {
+    stdout: out,
+    stderr: err,
+    stdin: new PassThrough(),
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+  });
+  return { code, stdout, stderr };
 }
