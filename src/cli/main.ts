@@ -5,6 +5,7 @@ import { CommandError } from "../host/index.js";
 import { discoveryCommand } from "./commands/discovery.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { fleetctlCommand } from "./commands/fleetctl.js";
+import { machineCommand } from "./commands/machine.js";
 import type { IO } from "./io.js";
 
 function packageVersion(): string {
@@ -36,6 +37,7 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
   program.addCommand(doctorCommand(io, setExit));
   program.addCommand(discoveryCommand(io, setExit));
   program.addCommand(fleetctlCommand(io, setExit));
+  program.addCommand(machineCommand(io, setExit));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
 
   try {

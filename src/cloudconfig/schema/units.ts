@@ -1,0 +1,14 @@
+import { bool, string, structs } from "./types.js";
+
+/** `coreos.units[]`, spec §3.5. */
+export const unit = {
+  name: string(),
+  mask: bool(),
+  enable: bool(),
+  runtime: bool(),
+  content: string(),
+  command: string({
+    valid: /^(start|stop|restart|reload|try-restart|reload-or-restart|reload-or-try-restart)$/,
+  }),
+  drop_ins: structs({ name: string(), content: string() }),
+};

@@ -1,0 +1,75 @@
+import { connect, type Socket } from "node:net";
+import { createInterface } from "node:readline";
+import { machinePaths } from "../layout.js";
+import type { Reply, Request } from "./protocol.js";
+import type { MachineClient, MachineStatus } from "./types.js";
+
+/** The agent refused or failed a request; the message is the agent's. */
+export class MachineError extends Error {
+  override name = "MachineError";
+}
+
+function open(socketPath: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(socketPath);
+    s.once("connect", () => resolve(s));
+    s.once("error", (err) =>
+      reject(new MachineError(`cannot reach the machine agent at ${socketPath}: ${err.message}`)),
+    );
+  });
+}
+
+async function* exchange(socketPath: string, req: Request): AsyncGenerator<Reply> {
+  const socket = await open(socketPath);
+  try {
+    socket.write(`${JSON.stringify(req)}\n`);
+    for await (const line of createInterface({ input: socket })) {
+      yield JSON.parse(line) as Reply;
+    }
+  } finally {
+    socket.destroy();
+  }
+}
+
+async function call(socketPath: string, req: Request): Promise<unknown> {
+  for await (const reply of exchange(socketPath, req)) {
+    if ("line" in reply) continue;
+    if (!reply.ok) throw new MachineError(reply.error);
+    return reply.result;
+  }
+  throw new MachineError("the machine agent closed the connection without an answer");
+}
+
+/** A client for the agent at machineDir/agent.sock; checks that it answers. */
+export async function connectMachine(machineDir: string): Promise<MachineClient> {
+  const socketPath = machinePaths(machineDir).socket;
+  await call(socketPath, { op: "status" });
+  const unit = (op: "start" | "stop" | "restart" | "remove") => async (name: string) => {
+    await call(socketPath, { op, unit: name });
+  };
+  return {
+    status: async () => (await call(socketPath, { op: "status" })) as MachineStatus,
+    start: unit("start"),
+    stop: unit("stop"),
+    restart: unit("restart"),
+    remove: unit("remove"),
+    install: async (name, content, opts) => {
+      await call(socketPath, { op: "install", unit: name, content, runtime: opts?.runtime });
+    },
+    async *journal(name, opts) {
+      const req: Request = { op: "journal", unit: name, lines: opts.lines, follow: opts.follow };
+      for await (const reply of exchange(socketPath, req)) {
+        if ("line" in reply) yield reply.line;
+        else if (!reply.ok) throw new MachineError(reply.error);
+        else return;
+      }
+    },
+    reprovision: async () => {
+      await call(socketPath, { op: "reprovision" });
+    },
+    halt: async () => {
+      await call(socketPath, { op: "halt" });
+    },
+    close: () => {},
+  };
+}

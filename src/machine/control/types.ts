@@ -1,0 +1,40 @@
+/** The host's view of a running machine (contracts.md). */
+export interface UnitState {
+  name: string;
+  load: string;
+  active: string;
+  sub: string;
+  description?: string;
+  reason?: string;
+  mainPid?: number;
+}
+
+export type BootState = "booting" | "running" | "failed" | "halting";
+
+export interface MachineStatus {
+  hostname: string;
+  machineId: string;
+  boot: BootState;
+  /** Why the boot failed, when it did. */
+  reason?: string;
+  /** The agent's pid and every unit process it runs (so the host can tell nothing is orphaned). */
+  pid: number;
+  pids: number[];
+  units: UnitState[];
+}
+
+export interface MachineClient {
+  status(): Promise<MachineStatus>;
+  start(unit: string): Promise<void>;
+  stop(unit: string): Promise<void>;
+  restart(unit: string): Promise<void>;
+  /** Writes a unit file (fleet uses this); runtime puts it under /run. */
+  install(unit: string, content: string, opts?: { runtime?: boolean }): Promise<void>;
+  remove(unit: string): Promise<void>;
+  journal(unit: string, opts: { lines?: number; follow?: boolean }): AsyncIterable<string>;
+  /** Re-reads user-data and applies it (shoal provision). */
+  reprovision(): Promise<void>;
+  /** Stops units in reverse order, then the agent exits. */
+  halt(): Promise<void>;
+  close(): void;
+}

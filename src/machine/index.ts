@@ -1,0 +1,19 @@
+/**
+ * What runs inside one machine: the config-drive datasource, the agent
+ * (`shoal machine boot`: cloud-config apply plus a small init), the
+ * built-in units, and the control socket the host talks to.
+ */
+
+export type { MachineMeta } from "../cloudconfig/index.js";
+export { type AgentOptions, runAgent } from "./agent.js";
+export { connectMachine, MachineError } from "./control/client.js";
+export type { BootState, MachineClient, MachineStatus, UnitState } from "./control/types.js";
+export {
+  type ConfigDrive,
+  type EtcdRole,
+  readConfigDrive,
+  writeConfigDrive,
+} from "./datasource.js";
+export { readJournal } from "./init/journal.js";
+export { machinePaths } from "./layout.js";
+export { machineShellEnv } from "./shell.js";

@@ -1,0 +1,25 @@
+import { join } from "node:path";
+
+/** Where things live in a machine directory (DESIGN.md "Machines"). */
+export function machinePaths(machineDir: string) {
+  return {
+    dir: machineDir,
+    configDrive: join(machineDir, "config-drive"),
+    userData: join(machineDir, "config-drive", "openstack", "latest", "user_data"),
+    metaData: join(machineDir, "config-drive", "openstack", "latest", "meta_data.json"),
+    root: join(machineDir, "root"),
+    journal: join(machineDir, "journal"),
+    console: join(machineDir, "console.log"),
+    socket: join(machineDir, "agent.sock"),
+    pid: join(machineDir, "agent.pid"),
+    /** Written when the agent finished a halt: the host tells `poweroff` from `aborted` by it. */
+    shutdown: join(machineDir, "shutdown"),
+    /** systemctl, journalctl, etcdctl, fleetctl wrappers for the machine's shell. */
+    bin: join(machineDir, "bin"),
+  };
+}
+
+/** A path inside the machine, as seen from the host. */
+export function inRoot(root: string, path: string): string {
+  return root === "/" ? path : join(root, path);
+}

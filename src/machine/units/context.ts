@@ -1,0 +1,30 @@
+import type { EtcdRole } from "../datasource.js";
+
+/** What a machine knows about itself, for the built-in units and the init. */
+export interface MachineContext {
+  machineDir: string;
+  root: string;
+  hostname: string;
+  machineId: string;
+  privateIpv4?: string;
+  publicIpv4?: string;
+  sharedNetwork: boolean;
+  etcd: EtcdRole;
+  /** How to run shoal itself (`shoal fleetd` in fleet.service), and which commands it has. */
+  shoal: { argv: string[]; commands: string[] };
+}
+
+/** A unit this machine ships, as data: its unit file, and a last word on how its process runs. */
+export interface BuiltinUnit {
+  name: string;
+  content: string;
+  /** Turns the environment the unit file and its drop-ins produced into the real process's. */
+  prepare?(
+    exec: { argv: string[]; env: Record<string, string> },
+    ctx: MachineContext,
+  ): {
+    argv: string[];
+    env: Record<string, string>;
+    notes: string[];
+  };
+}

@@ -1,0 +1,27 @@
+import type { BuiltinUnit } from "./context.js";
+import { etcd34Env, grpcProxy } from "./etcd-env.js";
+
+/** CoreOS's etcd2.service, running the real etcd 3.4; cloud-config's drop-in sets ETCD_*. */
+export const etcd2Service: BuiltinUnit = {
+  name: "etcd2.service",
+  content: `[Unit]
+Description=etcd2
+Conflicts=etcd.service
+
+[Service]
+Type=notify
+Environment=ETCD_DATA_DIR=/var/lib/etcd2
+Environment=ETCD_NAME=%m
+ExecStart=/usr/bin/etcd
+Restart=always
+RestartSec=10s
+TimeoutStopSec=10s
+
+[Install]
+WantedBy=multi-user.target
+`,
+  prepare({ argv, env }, ctx) {
+    if (ctx.etcd.role === "proxy") return grpcProxy(env, ctx, ctx.etcd.endpoints);
+    return { argv, ...etcd34Env(env, ctx) };
+  },
+};

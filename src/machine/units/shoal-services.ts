@@ -1,0 +1,64 @@
+import type { BuiltinUnit } from "./context.js";
+
+/** fleet.service: shoal's fleet agent (`shoal fleetd`, issue 6) talking to this machine's etcd. */
+export const fleetService: BuiltinUnit = {
+  name: "fleet.service",
+  content: `[Unit]
+Description=fleet daemon
+After=etcd.service etcd2.service
+
+[Service]
+ExecStart=shoal fleetd
+Restart=always
+RestartSec=10s
+
+[Install]
+WantedBy=multi-user.target
+`,
+  prepare({ argv, env }, ctx) {
+    const out = { ...env };
+    // fleet's default (127.0.0.1:2379) is not this machine's etcd on a shared network.
+    if (!out.FLEET_ETCD_SERVERS && ctx.privateIpv4)
+      out.FLEET_ETCD_SERVERS = `http://${ctx.privateIpv4}:2379`;
+    if (!out.FLEET_PUBLIC_IP && ctx.publicIpv4) out.FLEET_PUBLIC_IP = ctx.publicIpv4;
+    return { argv, env: out, notes: [] };
+  },
+};
+
+/**
+ * locksmithd and update-engine as fleet-and-updates.md describes them are
+ * the update module's job (`shoal locksmithd`, `shoal update-engine`);
+ * until it exists, starting them fails with that reason.
+ */
+export const locksmithdService: BuiltinUnit = {
+  name: "locksmithd.service",
+  content: `[Unit]
+Description=Cluster reboot manager
+After=update-engine.service
+
+[Service]
+EnvironmentFile=-/usr/share/coreos/update.conf
+EnvironmentFile=-/etc/coreos/update.conf
+ExecStart=shoal locksmithd
+Restart=on-failure
+RestartSec=10s
+
+[Install]
+WantedBy=multi-user.target
+`,
+};
+
+export const updateEngineService: BuiltinUnit = {
+  name: "update-engine.service",
+  content: `[Unit]
+Description=Update Engine
+
+[Service]
+ExecStart=shoal update-engine
+Restart=always
+RestartSec=30s
+
+[Install]
+WantedBy=multi-user.target
+`,
+};

@@ -1,0 +1,276 @@
+import { execFile } from "node:child_process";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Etcd3 } from "etcd3";
+import { afterEach, describe, expect, it } from "vitest";
+import { machinePaths, type UnitState, writeConfigDrive } from "../../src/machine/index.js";
+import { shoal } from "../helpers/cli.js";
+import { alive, fixture, journalOf, Machines, machineProcesses, meta, waitFor } from "./harness.js";
+
+const machines = new Machines();
+const clients: Etcd3[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await machines.cleanup();
+});
+
+function etcd(url: string): Etcd3 {
+  const c = new Etcd3({ hosts: url, dialTimeout: 2000 });
+  clients.push(c);
+  return c;
+}
+
+/** Runs a command the machine's shell has (its bin/ directory). */
+async function inMachine(dir: string, argv: string[]) {
+  const [cmd = "", ...args] = argv;
+  try {
+    const { stdout, stderr } = await promisify(execFile)(join(machinePaths(dir).bin, cmd), args);
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function rawRequest(dir: string, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(machinePaths(dir).socket);
+    let out = "";
+    s.on("data", (d) => {
+      out += d;
+    });
+    s.on("end", () => resolve(out));
+    s.on("error", reject);
+    s.write(`${line}\n`);
+  });
+}
+
+const unit = (units: UnitState[], name: string) => units.find((u) => u.name === name);
+
+describe("shoal machine boot (process provider layout)", () => {
+  it("boots the coreos-vagrant sample: a real etcd member answers, missing programs fail without stopping the boot, halt is clean", async () => {
+    const m = await machines.boot({ userData: fixture("user-data.sample"), meta: meta(201) });
+    const root = machinePaths(m.dir).root;
+    const status = await m.status();
+    expect(status.boot).toBe("running");
+    expect(unit(status.units, "etcd2.service")).toMatchObject({
+      load: "loaded",
+      active: "active",
+      sub: "running",
+    });
+    expect(unit(status.units, "fleet.service")).toMatchObject({ active: "failed" });
+    expect(unit(status.units, "fleet.service")).toHaveProperty(
+      "reason",
+      expect.stringContaining("fleetd"),
+    );
+    expect(unit(status.units, "flanneld.service")).toMatchObject({
+      load: "not-found",
+      active: "failed",
+      reason: expect.stringContaining("flanneld.service not found"),
+    });
+    expect(unit(status.units, "docker-tcp.socket")).toMatchObject({
+      active: "failed",
+      reason: expect.stringContaining("docker.service"),
+    });
+
+    // etcd is the real thing, on the machine's own address, both client ports of the sample.
+    const client = etcd("http://127.17.8.201:2379");
+    await waitFor("etcd to accept a put", () =>
+      client
+        .put("greeting")
+        .value("hello")
+        .then(() => true),
+    );
+    expect(await client.get("greeting").string()).toBe("hello");
+    const health = await waitFor("legacy port 4001", async () =>
+      (await fetch("http://127.17.8.201:4001/health")).json(),
+    );
+    expect(health).toEqual({ health: "true" });
+
+    // The plan landed in the machine's root.
+    expect(readFileSync(join(root, "etc/hostname"), "utf8")).toBe("core-201\n");
+    expect(readFileSync(join(root, "etc/coreos/update.conf"), "utf8")).toBe("GROUP=stable\n");
+    expect(readFileSync(join(root, "etc/os-release"), "utf8")).toMatch(/stable channel/);
+    expect(readFileSync(join(root, "etc/environment"), "utf8")).toContain(
+      "COREOS_PRIVATE_IPV4=127.17.8.201\n",
+    );
+    expect(
+      readFileSync(join(root, "run/systemd/system/etcd2.service.d/20-cloudinit.conf"), "utf8"),
+    ).toContain('Environment="ETCD_ADVERTISE_CLIENT_URLS=http://127.17.8.201:2379"\n');
+    expect(statSync(join(root, "etc/systemd/system/docker-tcp.socket")).mode & 0o777).toBe(0o644);
+    expect(
+      readlinkSync(join(root, "etc/systemd/system/sockets.target.wants/docker-tcp.socket")),
+    ).toBe(join(root, "etc/systemd/system/docker-tcp.socket"));
+    expect(existsSync(join(root, "var/lib/etcd2/member"))).toBe(true);
+
+    // The machine's own commands.
+    expect(
+      (await inMachine(m.dir, ["etcdctl", "get", "greeting", "--print-value-only"])).stdout,
+    ).toBe("hello\n");
+    const st = await inMachine(m.dir, ["systemctl", "status", "etcd2"]);
+    expect(st.code).toBe(0);
+    expect(st.stdout).toMatch(
+      /^● etcd2\.service - etcd2\n {5}Loaded: loaded\n {5}Active: active \(running\)/,
+    );
+    const fleet = await inMachine(m.dir, ["systemctl", "status", "fleet.service"]);
+    expect(fleet.code).toBe(3);
+    expect(fleet.stdout).toMatch(/Reason: program shoal fleetd not found/);
+    expect((await inMachine(m.dir, ["systemctl", "status", "nope"])).code).toBe(4);
+    const units = await inMachine(m.dir, ["systemctl", "list-units"]);
+    expect(units.stdout).toMatch(/^etcd2\.service\s+loaded\s+active\s+running/m);
+    expect(units.stdout).not.toMatch(/^locksmithd\.service/m);
+    const j = await inMachine(m.dir, ["journalctl", "-u", "etcd2", "-n", "2"]);
+    expect(j.stdout.trimEnd().split("\n")).toHaveLength(2);
+    expect(j.stdout).toMatch(/^\S+Z core-201 etcd2\.service\[\d+\]: /);
+
+    // Malformed control requests get an error and the agent carries on.
+    expect(JSON.parse(await rawRequest(m.dir, "garbage"))).toEqual({
+      ok: false,
+      error: "bad request: not JSON",
+    });
+    expect(
+      JSON.parse(await rawRequest(m.dir, '{"op":"start","unit":"../../etc/passwd"}')),
+    ).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('field "unit"'),
+    });
+    expect(
+      JSON.parse(await rawRequest(m.dir, '{"op":"journal","unit":"a.service","lines":-1}')),
+    ).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('field "lines"'),
+    });
+    await expect(m.client.start("docker.service")).rejects.toThrow(/docker\.service not found/);
+
+    // halt: units stop (etcd says so), the agent exits 0 and leaves the marker.
+    const pids = (await m.status()).pids;
+    expect(pids.length).toBeGreaterThan(0);
+    await m.client.halt();
+    expect(await m.exited).toBe(0);
+    expect(existsSync(machinePaths(m.dir).shutdown)).toBe(true);
+    expect(existsSync(machinePaths(m.dir).socket)).toBe(false);
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+    expect(machineProcesses(m.dir)).toEqual([]);
+    expect(journalOf(m.dir, "etcd2.service")).toMatch(/Stopped etcd2\.\n$/);
+  });
+
+  it("takes every unit down with it when the agent is SIGKILLed", async () => {
+    const userData = `#cloud-config
+coreos:
+  etcd2:
+    advertise-client-urls: http://$public_ipv4:2379
+    listen-client-urls: http://$private_ipv4:2379
+  units:
+    - name: etcd2.service
+      command: start
+    - name: sleeper.service
+      command: start
+      content: |
+        [Service]
+        ExecStart=/bin/sleep 1000
+`;
+    const m = await machines.boot({ userData, meta: meta(202) });
+    const status = await m.status();
+    expect(unit(status.units, "sleeper.service")).toMatchObject({ active: "active" });
+    expect(status.pids).toHaveLength(2);
+    expect(machineProcesses(m.dir).sort()).toEqual([...status.pids].sort());
+    m.agent.kill("SIGKILL");
+    await m.exited;
+    await waitFor("unit processes to die", () => status.pids.every((p) => !alive(p)), 5000);
+    expect(machineProcesses(m.dir)).toEqual([]);
+    expect(existsSync(machinePaths(m.dir).shutdown)).toBe(false); // aborted, not powered off
+  });
+
+  it("halts on SIGTERM: ExecStop runs, units stop in reverse order", async () => {
+    const userData = `#cloud-config
+coreos:
+  units:
+    - name: first.service
+      command: start
+      content: |
+        [Service]
+        ExecStart=/bin/sleep 1000
+        ExecStop=/bin/sh -c 'echo first >> stops'
+    - name: second.service
+      command: start
+      content: |
+        [Unit]
+        After=first.service
+        [Service]
+        ExecStart=/bin/sh -c 'trap "" TERM; while :; do sleep 0.05; done'
+        ExecStop=/bin/sh -c 'echo second $MAINPID >> stops'
+        TimeoutStopSec=300ms
+`;
+    const m = await machines.boot({ userData, meta: meta(203) });
+    const { pids } = await m.status();
+    const second = unit((await m.status()).units, "second.service");
+    m.agent.kill("SIGTERM");
+    expect(await m.exited).toBe(0);
+    // second ignores SIGTERM: it is killed after its grace period.
+    expect(readFileSync(join(machinePaths(m.dir).root, "stops"), "utf8")).toBe(
+      `second ${second?.mainPid}\nfirst\n`,
+    );
+    expect(journalOf(m.dir, "second.service")).toContain(
+      "State 'stop-sigterm' timed out. Killing.",
+    );
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+    expect(existsSync(machinePaths(m.dir).shutdown)).toBe(true);
+  });
+});
+
+describe("shoal machine: bad usage", () => {
+  const env = { ...process.env, SHOAL_MACHINE_DIR: "" };
+  it("needs a machine directory", async () => {
+    const r = await shoal(["machine", "systemctl", "status", "etcd2"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no machine: give --dir or set SHOAL_MACHINE_DIR");
+  });
+
+  it("refuses to boot without a config drive, naming the file", async () => {
+    const r = await shoal(["machine", "boot", "--dir", "/nonexistent/machine"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^shoal: \/nonexistent\/machine\/config-drive\/openstack\/latest\/meta_data\.json: cannot read the config drive/,
+    );
+  });
+
+  it("refuses --root / outside the machine's own namespaces, writing nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "shoal-machine-"));
+    try {
+      writeConfigDrive(dir, { userData: "#cloud-config\n", meta: meta(249) });
+      const r = await shoal(["machine", "boot", "--dir", dir, "--root", "/"], { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("refusing to boot with --root /: this is not machine core-249");
+      expect(readdirSync(dir)).toEqual(["config-drive"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says when no agent runs there", async () => {
+    const r = await shoal(["machine", "systemctl", "list-units", "--dir", "/nonexistent/machine"], {
+      env,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("cannot reach the machine agent at /nonexistent/machine/agent.sock");
+  });
+
+  it("checks journalctl -n", async () => {
+    const r = await shoal(["machine", "journalctl", "-u", "etcd2", "-n", "ten", "--dir", "/x"], {
+      env,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('-n: expected a number, got "ten"');
+  });
+});
