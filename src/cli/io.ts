@@ -5,6 +5,8 @@ export interface IO {
   stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** A signal aborted by Ctrl-C (SIGINT) or SIGTERM, for commands that must clean up first. */
+  interrupts(): AbortSignal;
 }
 
 export function processIO(): IO {
@@ -14,6 +16,13 @@ export function processIO(): IO {
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
+    interrupts() {
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      process.once("SIGINT", abort);
+      process.once("SIGTERM", abort);
+      return controller.signal;
+    },
   };
 }
 

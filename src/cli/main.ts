@@ -1,11 +1,21 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { Interrupted, UpFailure } from "../cluster/index.js";
 import { InputError, UsageError } from "../errors/index.js";
 import { CommandError } from "../host/index.js";
+import { destroyCommand } from "./commands/destroy.js";
 import { discoveryCommand } from "./commands/discovery.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { fleetctlCommand } from "./commands/fleetctl.js";
+import { haltCommand } from "./commands/halt.js";
+import { initCommand } from "./commands/init.js";
+import { logsCommand } from "./commands/logs.js";
 import { machineCommand } from "./commands/machine.js";
+import { provisionCommand } from "./commands/provision.js";
+import { reloadCommand } from "./commands/reload.js";
+import { sshCommand } from "./commands/ssh.js";
+import { statusCommand } from "./commands/status.js";
+import { upCommand } from "./commands/up.js";
 import type { IO } from "./io.js";
 
 function packageVersion(): string {
@@ -35,6 +45,15 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
     })
     .showHelpAfterError("(run `shoal --help` for usage)");
   program.addCommand(doctorCommand(io, setExit));
+  program.addCommand(initCommand(io));
+  program.addCommand(upCommand(io));
+  program.addCommand(statusCommand(io));
+  program.addCommand(sshCommand(io, setExit));
+  program.addCommand(logsCommand(io));
+  program.addCommand(haltCommand(io));
+  program.addCommand(reloadCommand(io));
+  program.addCommand(provisionCommand(io));
+  program.addCommand(destroyCommand(io));
   program.addCommand(discoveryCommand(io, setExit));
   program.addCommand(fleetctlCommand(io, setExit));
   program.addCommand(machineCommand(io, setExit));
@@ -62,6 +81,20 @@ function reportError(err: unknown, io: IO, verbose: boolean): number {
   if (err instanceof UsageError) {
     io.stderr.write(`shoal: ${err.message}\n(run \`shoal --help\` for usage)\n`);
     return 2;
+  }
+  if (err instanceof Interrupted) {
+    io.stderr.write("shoal: interrupted; what this run started was stopped\n");
+    return 130;
+  }
+  if (err instanceof UpFailure) {
+    io.stderr.write(`shoal: ${err.message}\n`);
+    if (err.evidence.length > 0) {
+      const source = err.unit
+        ? `last lines of ${err.unit} on ${err.machine}`
+        : `last lines of ${err.machine}'s console`;
+      io.stderr.write(`  ${source}:\n${err.evidence.map((l) => `  | ${l}`).join("\n")}\n`);
+    }
+    return 1;
   }
   if (err instanceof CommandError) {
     io.stderr.write(`shoal: ${err.message}\n`);

@@ -1,3 +1,4 @@
+import { defaultLoopbackAddresses } from "../cluster/index.js";
 import { isDebianLike, osRelease, privileges, which } from "../host/index.js";
 import { checkBinaries } from "./binaries.js";
 import { applyFix, type FixPlan, planFix } from "./fix.js";
@@ -15,7 +16,7 @@ export function defaultDoctorEnv(env: NodeJS.ProcessEnv = process.env): DoctorEn
     path: env.PATH ?? "",
     env,
     cwd: process.cwd(),
-    machineAddresses: [101, 102, 103, 104, 105].map((n) => `127.17.8.${n}`),
+    machineAddresses: defaultLoopbackAddresses(5),
     machinePorts: [2379, 2380],
     discoveryListen: { host: "127.0.0.1", port: 8087 },
   };

@@ -1,0 +1,31 @@
+import { Command } from "commander";
+import { progressFor, reload } from "../../cluster/index.js";
+import type { IO } from "../io.js";
+import { parseDuration } from "./options.js";
+
+export function reloadCommand(io: IO): Command {
+  return new Command("reload")
+    .description("restart machines (halt, then up), keeping their data")
+    .argument("[names...]", "only these machines")
+    .option(
+      "--timeout <duration>",
+      "how long to wait for a healthy cluster",
+      parseDuration,
+      120_000,
+    )
+    .action(async (names: string[], opts: { timeout: number }) => {
+      await reload(
+        {
+          dir: io.cwd,
+          env: io.env,
+          progress: progressFor(io.stdout),
+          names,
+          wait: true,
+          timeoutMs: opts.timeout,
+          retain: false,
+          signal: io.interrupts(),
+        },
+        progressFor(io.stdout),
+      );
+    });
+}

@@ -1,0 +1,102 @@
+/**
+ * What the host asks etcd members, over plain HTTP: `/health` and the v3
+ * JSON gateway. Not the gRPC client, whose reconnect backoff adds seconds
+ * to every poll while a cluster is forming.
+ */
+
+const TIMEOUT_MS = 1_000;
+
+/** etcd's client ports: the official one, then the legacy one the 2014 samples use. */
+export const CLIENT_PORTS = [2379, 4001] as const;
+
+export interface EtcdMember {
+  /** Decimal uint64, as the JSON gateway gives it. */
+  id: string;
+  name: string;
+  clientURLs: string[];
+  peerURLs: string[];
+}
+
+async function request(url: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(url, {
+    method: body === undefined ? "GET" : "POST",
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
+/** Whether the member at clientUrl says it is healthy (it has a leader and serves). */
+export async function healthy(clientUrl: string): Promise<boolean> {
+  try {
+    const body = (await request(`${clientUrl}/health`)) as { health?: unknown };
+    return body.health === "true" || body.health === true;
+  } catch {
+    return false;
+  }
+}
+
+/** The cluster's members as the member at clientUrl sees them, or undefined when it does not answer. */
+export async function members(clientUrl: string): Promise<EtcdMember[] | undefined> {
+  try {
+    const body = (await request(`${clientUrl}/v3/cluster/member/list`, {})) as {
+      members?: Array<{ ID?: string; name?: string; clientURLs?: string[]; peerURLs?: string[] }>;
+    };
+    return (body.members ?? []).map((m) => ({
+      id: m.ID ?? "",
+      name: m.name ?? "",
+      clientURLs: m.clientURLs ?? [],
+      peerURLs: m.peerURLs ?? [],
+    }));
+  } catch {
+    return undefined;
+  }
+}
+
+export interface MemberStatus {
+  memberId: string;
+  leader: string;
+  version: string;
+}
+
+/** This member's id, the leader's id and etcd's version (POST /v3/maintenance/status). */
+export async function memberStatus(clientUrl: string): Promise<MemberStatus | undefined> {
+  try {
+    const body = (await request(`${clientUrl}/v3/maintenance/status`, {})) as {
+      header?: { member_id?: string };
+      leader?: string;
+      version?: string;
+    };
+    return {
+      memberId: body.header?.member_id ?? "",
+      leader: body.leader ?? "",
+      version: body.version ?? "",
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hex, as etcdctl prints member ids. */
+export function hexId(decimal: string): string {
+  try {
+    return BigInt(decimal).toString(16);
+  } catch {
+    return decimal;
+  }
+}
+
+/** The client URL a machine's etcd (member or proxy) answers at, if any. */
+export async function findClientUrl(address: string): Promise<string | undefined> {
+  for (const port of CLIENT_PORTS) {
+    const url = `http://${address}:${port}`;
+    try {
+      await fetch(`${url}/health`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      return url;
+    } catch {
+      // nothing listens there; try the next port
+    }
+  }
+  return undefined;
+}

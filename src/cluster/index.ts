@@ -1,0 +1,25 @@
+/** The host side of a cluster: spec, state, providers, lifecycle. The CLI's only door in. */
+export { init } from "./init.js";
+export { destroy } from "./lifecycle/destroy.js";
+export { HALT_GRACE_MS, halt } from "./lifecycle/halt.js";
+export { logs } from "./lifecycle/logs.js";
+export { provision, reload } from "./lifecycle/restart.js";
+export { NotRunningError, ssh } from "./lifecycle/ssh.js";
+export { type MachineReport, renderStatus, status } from "./lifecycle/status.js";
+export { type Progress, progressFor } from "./progress.js";
+export {
+  BRIDGE,
+  bridgeAddress,
+  clusterId,
+  defaultLoopbackAddresses,
+  loopbackAddress,
+  machineName,
+  netnsName,
+  vethName,
+} from "./providers/common.js";
+export type { MachineState, ProviderName } from "./providers/provider.js";
+export { loadSpec } from "./spec/load.js";
+export type { ClusterSpec, SpecNote } from "./spec/types.js";
+export { readState } from "./state.js";
+export { Interrupted, UpFailure, type UpOptions } from "./up/context.js";
+export { type UpResult, up } from "./up/up.js";

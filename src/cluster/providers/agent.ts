@@ -1,0 +1,98 @@
+import { closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { connectMachine } from "../../machine/index.js";
+import { aliveWith, providerPidFile, readPid, removePid, signal, waitFor } from "./pids.js";
+import type { MachinePlan } from "./provider.js";
+
+/**
+ * What both providers share about a machine's agent (`shoal machine boot`):
+ * how to start it, how to halt it, and how to tell its state from the host.
+ */
+
+/** node and the built CLI, so the agent runs the same shoal as the host. */
+export function shoalArgv(): string[] {
+  let bin = fileURLToPath(new URL("../../cli/bin.js", import.meta.url));
+  // Run from the sources (tests import src/): the agent still needs the build.
+  bin = bin.replace(/\/src\/cli\/bin\.js$/, "/dist/cli/bin.js");
+  return [process.execPath, bin];
+}
+
+/** The agent's argv for a machine whose `/` is `root`. */
+export function agentArgv(machine: MachinePlan, root: string): string[] {
+  return [...shoalArgv(), "machine", "boot", "--dir", machine.dir, "--root", root];
+}
+
+/** The file the agent's stdout and stderr go to: the machine's serial console. */
+export function openConsole(machine: MachinePlan): number {
+  mkdirSync(machine.dir, { recursive: true });
+  return openSync(join(machine.dir, "console.log"), "a");
+}
+
+export { closeSync };
+
+/** Written by the agent when it finished a halt: tells poweroff from aborted. */
+export function shutdownMarker(machine: MachinePlan): string {
+  return join(machine.dir, "shutdown");
+}
+
+/** Host pid of the machine's outermost process, while it runs. */
+export function runningPid(machine: MachinePlan): number | undefined {
+  const pid = readPid(providerPidFile(machine.dir));
+  return pid !== undefined && aliveWith(pid, machine.dir) ? pid : undefined;
+}
+
+/** vagrant's state for a machine from what is on the host. */
+export function hostState(
+  machine: MachinePlan,
+): "running" | "poweroff" | "aborted" | "not created" {
+  if (!existsSync(machine.dir)) return "not created";
+  if (runningPid(machine) !== undefined) return "running";
+  if (existsSync(providerPidFile(machine.dir)) && !existsSync(shutdownMarker(machine))) {
+    return "aborted";
+  }
+  return "poweroff";
+}
+
+/**
+ * Asks the agent to halt (units stop in reverse order), waits up to graceMs
+ * for the machine's processes to end, then kills the process group.
+ */
+export async function haltAgent(
+  machine: MachinePlan,
+  graceMs: number,
+  kill: (pid: number) => void = (pid) => signal(-pid, "SIGKILL"),
+): Promise<"graceful" | "forced"> {
+  const pid = runningPid(machine);
+  if (pid === undefined) {
+    removePid(providerPidFile(machine.dir));
+    return "graceful";
+  }
+  let asked = false;
+  try {
+    const client = await connectMachine(machine.dir);
+    try {
+      await client.halt();
+      asked = true;
+    } finally {
+      client.close();
+    }
+  } catch {
+    // The agent does not answer: it gets killed below.
+  }
+  const gone = () => !aliveWith(pid, machine.dir);
+  let how: "graceful" | "forced" = "graceful";
+  if (!asked || !(await waitFor(gone, graceMs))) {
+    how = "forced";
+    kill(pid);
+    await waitFor(gone, 5_000);
+  }
+  removePid(providerPidFile(machine.dir));
+  return how;
+}
+
+/** Clears what a previous run left that would confuse the next boot's state. */
+export function clearRunMarkers(machine: MachinePlan): void {
+  rmSync(shutdownMarker(machine), { force: true });
+  rmSync(join(machine.dir, "agent.sock"), { force: true });
+}

@@ -1,0 +1,195 @@
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { privileges, which } from "../../host/index.js";
+import {
+  agentArgv,
+  clearRunMarkers,
+  closeSync,
+  haltAgent,
+  hostState,
+  openConsole,
+  runningPid,
+} from "./agent.js";
+import { bridgeAddress, gatewayAddress, netnsName, vethName } from "./common.js";
+import {
+  ensureBridge,
+  ensureMachineNetwork,
+  listLinks,
+  listNetns,
+  removeBridgeIfUnused,
+  removeMachineNetwork,
+} from "./network.js";
+import { childrenOf, providerPidFile, removePid, writePid } from "./pids.js";
+import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "./provider.js";
+import { bashArgs, coreHome, runAttached, shellEnv } from "./shell.js";
+
+const TOOLS = ["ip", "unshare", "nsenter", "tini", "chroot", "mount"] as const;
+
+/**
+ * Run inside new mount, UTS and PID namespaces (and the machine's network
+ * namespace): name the host, put an overlay over / with the machine's
+ * root/ as upper layer, but /etc/systemd/system the machine's own only
+ * (the host's enabled services, e.g. Debian's etcd, are not the machine's),
+ * fresh /proc, the host's /dev and /sys, the machine
+ * directory itself (so the host sees the agent's socket and journal), then
+ * chroot and exec tini as PID 1 with the agent as its child.
+ */
+const BOOT_SCRIPT = `set -e
+name="$1" upper="$2" work="$3" merged="$4" dir="$5"; shift 5
+hostname "$name"
+mkdir -p "$upper/etc/systemd/system"
+mount -t overlay overlay -o "lowerdir=/,upperdir=$upper,workdir=$work" "$merged"
+mount --bind "$upper/etc/systemd/system" "$merged/etc/systemd/system"
+mount -t proc proc "$merged/proc"
+mount --rbind /dev "$merged/dev"
+mount --rbind /sys "$merged/sys"
+mount --bind "$dir" "$merged$dir"
+exec chroot "$merged" tini -s -- "$@"`;
+
+/** Machines with their own network, hostname, mounts and PID 1 (root only). */
+export const namespaceProvider: Provider = {
+  name: "namespace",
+
+  async info(): Promise<ProviderInfo> {
+    const needs = ["root (or CAP_SYS_ADMIN and CAP_NET_ADMIN)", ...TOOLS];
+    const priv = privileges();
+    if (!priv.root && !(priv.capSysAdmin && priv.capNetAdmin)) {
+      return { name: "namespace", needs, usable: false, reason: "not root" };
+    }
+    const missing = TOOLS.filter((t) => !which(t));
+    if (missing.length > 0) {
+      return { name: "namespace", needs, usable: false, reason: `missing ${missing.join(", ")}` };
+    }
+    return { name: "namespace", needs, usable: true };
+  },
+
+  address: bridgeAddress,
+
+  hostAddress: gatewayAddress,
+
+  prepare: (cluster) => ensureBridge(cluster.subnet),
+
+  async start(cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
+    if (runningPid(machine) !== undefined) return;
+    const ns = netnsName(cluster.id, machine.name);
+    await ensureMachineNetwork(
+      ns,
+      vethName(cluster.id, machine.index),
+      machine.address,
+      cluster.subnet,
+    );
+    clearRunMarkers(machine);
+    const upper = join(machine.dir, "root");
+    const work = join(machine.dir, "overlay-work");
+    const merged = join(machine.dir, "merged");
+    for (const d of [upper, work, merged]) mkdirSync(d, { recursive: true });
+    coreHome(upper);
+    const out = openConsole(machine);
+    try {
+      const child = spawn(
+        "ip",
+        [
+          "netns",
+          "exec",
+          ns,
+          "unshare",
+          "--mount",
+          "--uts",
+          "--pid",
+          "--fork",
+          "--kill-child",
+          "--propagation",
+          "private",
+          "--",
+          "/bin/sh",
+          "-c",
+          BOOT_SCRIPT,
+          "boot",
+          machine.name,
+          upper,
+          work,
+          merged,
+          machine.dir,
+          ...agentArgv(machine, "/"),
+        ],
+        { detached: true, stdio: ["ignore", out, out], env },
+      );
+      await new Promise<void>((resolve, reject) => {
+        child.once("spawn", resolve);
+        child.once("error", reject);
+      });
+      writePid(providerPidFile(machine.dir), child.pid as number);
+      child.unref();
+    } finally {
+      closeSync(out);
+    }
+  },
+
+  stop: (_cluster, machine, graceMs) => haltAgent(machine, graceMs),
+
+  async destroy(cluster, machine): Promise<void> {
+    await removeMachineNetwork(
+      netnsName(cluster.id, machine.name),
+      vethName(cluster.id, machine.index),
+    );
+    removePid(providerPidFile(machine.dir));
+  },
+
+  async cleanup(cluster): Promise<void> {
+    // Leftovers of machines no longer in the spec (fewer instances, a crash mid-up).
+    const prefix = `shoal-${cluster.id}-`;
+    for (const ns of (await listNetns()).filter((n) => n.startsWith(prefix))) {
+      await removeMachineNetwork(ns, "");
+    }
+    for (const link of (await listLinks()).filter((l) =>
+      l.startsWith(vethName(cluster.id, 0).slice(0, -1)),
+    )) {
+      await removeMachineNetwork("", link);
+    }
+    await removeBridgeIfUnused();
+  },
+
+  exec(_cluster, machine, command): Promise<number> {
+    const pid = runningPid(machine);
+    const init = pid === undefined ? undefined : childrenOf(pid)[0];
+    if (init === undefined) return Promise.resolve(255);
+    const env = shellEnv(
+      machine,
+      "/home/core",
+      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      {
+        TERM: process.env.TERM ?? "dumb",
+        COREOS_PRIVATE_IPV4: machine.address,
+        COREOS_PUBLIC_IPV4: machine.address,
+      },
+    );
+    return runAttached(
+      [
+        "nsenter",
+        "--target",
+        String(init),
+        "--mount",
+        "--uts",
+        "--net",
+        "--pid",
+        "--root",
+        "--wd", // the target's cwd: / inside the machine
+        "--",
+        "/bin/sh",
+        "-c",
+        'cd "$HOME" 2>/dev/null; exec bash "$@"',
+        "sh",
+        ...bashArgs(command),
+      ],
+      { env },
+    );
+  },
+
+  async list(cluster) {
+    return cluster.machines.map((m) => {
+      const pid = runningPid(m);
+      return { name: m.name, state: hostState(m), ...(pid !== undefined ? { pid } : {}) };
+    });
+  },
+};

@@ -1,0 +1,88 @@
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  agentArgv,
+  clearRunMarkers,
+  closeSync,
+  haltAgent,
+  hostState,
+  openConsole,
+  runningPid,
+} from "./agent.js";
+import { loopbackAddress } from "./common.js";
+import { providerPidFile, removePid, writePid } from "./pids.js";
+import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "./provider.js";
+import { bashArgs, coreHome, runAttached, shellEnv } from "./shell.js";
+
+/**
+ * Machines as supervised process trees on the host's own network: each
+ * agent is a detached process (its own process group) at 127.17.8.(100+i).
+ * Works for any user.
+ */
+export const processProvider: Provider = {
+  name: "process",
+
+  // Linux routes all of 127.0.0.0/8 to lo: nothing to check here (doctor checks the addresses).
+  async info(): Promise<ProviderInfo> {
+    return { name: "process", needs: ["loopback 127.0.0.0/8"], usable: true };
+  },
+
+  address: loopbackAddress,
+
+  hostAddress: () => "127.0.0.1",
+
+  async prepare(): Promise<void> {},
+
+  async start(_cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
+    if (runningPid(machine) !== undefined) return;
+    clearRunMarkers(machine);
+    const root = join(machine.dir, "root");
+    mkdirSync(root, { recursive: true });
+    const out = openConsole(machine);
+    const [file, ...args] = agentArgv(machine, root);
+    try {
+      const child = spawn(file as string, args, {
+        detached: true,
+        stdio: ["ignore", out, out],
+        env,
+        cwd: machine.dir,
+      });
+      await new Promise<void>((resolve, reject) => {
+        child.once("spawn", resolve);
+        child.once("error", reject);
+      });
+      writePid(providerPidFile(machine.dir), child.pid as number);
+      child.unref();
+    } finally {
+      closeSync(out);
+    }
+  },
+
+  stop: (_cluster, machine, graceMs) => haltAgent(machine, graceMs),
+
+  async destroy(_cluster, machine): Promise<void> {
+    removePid(providerPidFile(machine.dir));
+  },
+
+  async cleanup(): Promise<void> {},
+
+  exec(_cluster, machine, command): Promise<number> {
+    const root = join(machine.dir, "root");
+    const home = coreHome(root);
+    const env = shellEnv(machine, home, process.env.PATH ?? "", {
+      ...process.env,
+      COREOS_PRIVATE_IPV4: machine.address,
+      COREOS_PUBLIC_IPV4: machine.address,
+    });
+    return runAttached(["bash", ...bashArgs(command)], { env, cwd: home });
+  },
+
+  async list(cluster) {
+    return cluster.machines.map((m) => ({
+      name: m.name,
+      state: hostState(m),
+      ...(runningPid(m) !== undefined ? { pid: runningPid(m) } : {}),
+    }));
+  },
+};

@@ -1,0 +1,71 @@
+/**
+ * The contract every provider keeps, in kind's style: how one machine's
+ * process tree is wrapped on this host. Everything else (names, config
+ * drives, the agent, readiness) is the same for every provider.
+ */
+
+export type ProviderName = "process" | "namespace";
+
+/** What a provider needs, and whether this host has it. */
+export interface ProviderInfo {
+  name: ProviderName;
+  /** Human-readable requirements, e.g. "root", "ip", "tini". */
+  needs: string[];
+  usable: boolean;
+  /** Why it is not usable here. */
+  reason?: string;
+}
+
+/** One machine as planned before anything is created. */
+export interface MachinePlan {
+  index: number;
+  name: string;
+  /** .shoal/machines/<name> */
+  dir: string;
+  address: string;
+  machineId: string;
+}
+
+/** The cluster as the providers see it. */
+export interface ClusterPlan {
+  /** Short id (hash of the directory) that keeps host resources of two clusters apart. */
+  id: string;
+  dir: string;
+  subnet: string;
+  machines: MachinePlan[];
+}
+
+/** vagrant's machine states. */
+export type MachineState = "running" | "poweroff" | "aborted" | "not created";
+
+/** What the host says about one machine. */
+export interface MachineHostState {
+  name: string;
+  state: MachineState;
+  /** Host pid of the machine's outermost process, while it runs. */
+  pid?: number;
+}
+
+export interface Provider {
+  readonly name: ProviderName;
+  /** What it needs and whether this host has it (auto picks from this). */
+  info(): Promise<ProviderInfo>;
+  /** The address machine `index` gets on `subnet`. */
+  address(subnet: string, index: number): string;
+  /** Where machines reach the host, e.g. the discovery server's address. */
+  hostAddress(subnet: string): string;
+  /** Creates what the cluster's machines share on the host (the bridge); idempotent. */
+  prepare(cluster: ClusterPlan): Promise<void>;
+  /** Boots the machine's agent detached from this process; returns once it was spawned. */
+  start(cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void>;
+  /** Halts the machine through its agent, and kills what is left after graceMs. */
+  stop(cluster: ClusterPlan, machine: MachinePlan, graceMs: number): Promise<"graceful" | "forced">;
+  /** Removes what a stopped machine holds on the host (namespace, veth). */
+  destroy(cluster: ClusterPlan, machine: MachinePlan): Promise<void>;
+  /** Removes shared host resources that no cluster uses any more (the bridge). */
+  cleanup(cluster: ClusterPlan): Promise<void>;
+  /** Runs a shell command (or an interactive shell when argv is empty) inside the machine; resolves with its exit code. */
+  exec(cluster: ClusterPlan, machine: MachinePlan, command: string | undefined): Promise<number>;
+  /** Asks the host (pid files and /proc, namespaces, links) what runs for these machines. */
+  list(cluster: ClusterPlan): Promise<MachineHostState[]>;
+}
