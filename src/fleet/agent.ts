@@ -16,6 +16,9 @@ export interface AgentOptions {
   log?: (line: string) => void;
 }
 
+/** How long a purge may spend unloading units before the lease is revoked anyway. */
+const PURGE_LIMIT_MS = 5000;
+
 interface Local {
   hash: string;
   launched: boolean;
@@ -163,11 +166,22 @@ export class Agent {
     await this.loop.stop();
     for (const close of this.closers.splice(0)) close();
     if (opts.purge) {
-      for (const [name, rec] of [...this.local]) {
-        await this.unload(name, rec).catch((err: Error) =>
-          this.log(`agent: could not unload ${name}: ${err.message}`),
-        );
-      }
+      // Bounded: a machine that is halting may no longer answer; the lease must still go.
+      const unloadAll = (async () => {
+        for (const [name, rec] of [...this.local]) {
+          await this.unload(name, rec).catch((err: Error) =>
+            this.log(`agent: could not unload ${name}: ${err.message}`),
+          );
+        }
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        unloadAll,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, PURGE_LIMIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
       await this.lease?.revoke().catch(() => {});
     } else this.lease?.release();
     this.lease = undefined;

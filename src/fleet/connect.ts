@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Etcd3 } from "etcd3";
 import { UsageError } from "../errors/index.js";
 import { Registry } from "./registry.js";
@@ -33,11 +35,40 @@ export function connectRegistry(opts: {
   return { registry: new Registry(client, opts.prefix), client, close: () => client.close() };
 }
 
-/** fleetctl's endpoint: --endpoint, FLEETCTL_ENDPOINT, then the machine's etcd, then 127.0.0.1. */
+/** Where fleetd tells the machine's fleetctl how it reaches etcd (upstream: /var/run/fleet.sock). */
+export function localFleetFile(machineDir: string): string {
+  return join(machineDir, "fleet.json");
+}
+
+export interface LocalFleet {
+  etcdServers: string[];
+  etcdKeyPrefix: string;
+}
+
+export function writeLocalFleet(machineDir: string, local: LocalFleet): void {
+  writeFileSync(localFleetFile(machineDir), `${JSON.stringify(local)}\n`);
+}
+
+export function readLocalFleet(machineDir: string | undefined): LocalFleet | undefined {
+  if (!machineDir) return undefined;
+  try {
+    return JSON.parse(readFileSync(localFleetFile(machineDir), "utf8")) as LocalFleet;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * fleetctl's etcd: --endpoint, FLEETCTL_ENDPOINT, then this machine's
+ * fleetd (SHOAL_MACHINE_DIR), then FLEET_ETCD_SERVERS or
+ * ETCDCTL_ENDPOINTS, then 127.0.0.1:2379.
+ */
 export function fleetctlEndpoints(flag: string | undefined, env: NodeJS.ProcessEnv): string[] {
+  const local = readLocalFleet(env.SHOAL_MACHINE_DIR);
   const raw =
     flag ||
     env.FLEETCTL_ENDPOINT ||
+    local?.etcdServers.join(",") ||
     env.FLEET_ETCD_SERVERS ||
     env.ETCDCTL_ENDPOINTS ||
     "http://127.0.0.1:2379";

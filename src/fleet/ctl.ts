@@ -129,6 +129,67 @@ export class FleetCtl {
     return 0;
   }
 
+  /**
+   * The machine of a loaded unit (status, journal), with upstream's
+   * refusals; undefined after printing why.
+   */
+  async unitMachine(arg: string, what: "status" | "journal"): Promise<Located | undefined> {
+    const name = unitNameFromArg(arg);
+    const job = await this.registry.job(name);
+    if (!job) {
+      this.io.err(`Unit ${name} does not exist.`);
+      return undefined;
+    }
+    if (await this.isGlobal(job)) {
+      this.io.err(`Unable to get ${what} of global unit ${name}: run it on each machine instead.`);
+      return undefined;
+    }
+    const state = currentState(job, await this.registry.statesOf(name));
+    if (!job.target || state === "inactive") {
+      this.io.err(`Unit ${name} does not appear to be loaded.`);
+      return undefined;
+    }
+    return this.machineOf(job.target, name);
+  }
+
+  /** `fleetctl ssh ARG`: a machine by ID prefix or a unit by name; both is ambiguous. */
+  async sshTarget(arg: string): Promise<Located | undefined> {
+    const machines = (await this.registry.machines()).filter((m) => m.id.startsWith(arg));
+    const job = await this.registry.job(unitNameFromArg(arg));
+    if (machines.length > 0 && job) {
+      this.io.err(`Error: ambiguous argument "${arg}": it names a machine and a unit`);
+      return undefined;
+    }
+    if (machines.length > 1) {
+      this.io.err(`Error: ambiguous argument "${arg}": it matches ${machines.length} machines`);
+      return undefined;
+    }
+    const m = machines[0];
+    if (m) return this.machineOf(m.id);
+    if (!job) {
+      this.io.err(`Error: could not find a machine or unit named "${arg}"`);
+      return undefined;
+    }
+    if (await this.isGlobal(job)) {
+      this.io.err("Error: global units are not supported by ssh; give a machine instead");
+      return undefined;
+    }
+    if (!job.target) {
+      this.io.err(`Unit ${job.name} does not appear to be loaded.`);
+      return undefined;
+    }
+    return this.machineOf(job.target, job.name);
+  }
+
+  private async machineOf(id: string, unit?: string): Promise<Located | undefined> {
+    const m = (await this.registry.machines()).find((x) => x.id === id);
+    if (!m?.hostname) {
+      this.io.err(`Machine ${id} is not reachable: it is gone, or its fleetd did not say its name`);
+      return undefined;
+    }
+    return { machineId: id, hostname: m.hostname, ...(unit ? { unit } : {}) };
+  }
+
   /** Global units have no current state: fleetctl does not wait for them. */
   private async isGlobal(job: JobRecord): Promise<boolean> {
     const text = (await this.registry.unitText(job.hash)) ?? "";
@@ -271,4 +332,11 @@ export class FleetCtl {
     }
     return machineLegend(id, m?.publicIp, false);
   }
+}
+
+/** Where `status`, `journal` and `ssh` go: the machine a unit runs on, or a machine by ID prefix. */
+export interface Located {
+  machineId: string;
+  hostname: string;
+  unit?: string;
 }

@@ -1,7 +1,17 @@
 export { Agent, type AgentOptions } from "./agent.js";
-export { type Connection, connectRegistry, fleetctlEndpoints } from "./connect.js";
-export { type BlockOptions, type CtlIO, FleetCtl } from "./ctl.js";
+export { type FleetConfig, fleetConfigFromEnv } from "./config.js";
+export {
+  type Connection,
+  connectRegistry,
+  fleetctlEndpoints,
+  type LocalFleet,
+  localFleetFile,
+  readLocalFleet,
+  writeLocalFleet,
+} from "./connect.js";
+export { type BlockOptions, type CtlIO, FleetCtl, type Located } from "./ctl.js";
 export { Engine, type EngineOptions } from "./engine.js";
+export { AGENT_RECONCILE_MS, type Fleetd, startFleetd } from "./fleetd.js";
 export { renderTable, selectFields, type Table } from "./format.js";
 export {
   machineRows,

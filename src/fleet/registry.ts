@@ -24,6 +24,8 @@ export const FLEET_VERSION = "1.0.0-shoal";
 export interface MachineRecord {
   id: string;
   publicIp?: string;
+  /** shoal's addition: the machine's name (core-01), so fleetctl can reach it. */
+  hostname?: string;
   metadata: Record<string, string>;
   version: string;
 }
@@ -322,6 +324,7 @@ function machineJson(m: MachineRecord): string {
     PublicIP: m.publicIp ?? "",
     Metadata: m.metadata,
     Version: m.version,
+    ...(m.hostname ? { Hostname: m.hostname } : {}),
   });
 }
 
@@ -329,12 +332,14 @@ function machineFromJson(v: string): MachineRecord {
   const o = JSON.parse(v) as {
     ID: string;
     PublicIP?: string;
+    Hostname?: string;
     Metadata?: Record<string, string>;
     Version?: string;
   };
   return {
     id: o.ID,
     ...(o.PublicIP ? { publicIp: o.PublicIP } : {}),
+    ...(o.Hostname ? { hostname: o.Hostname } : {}),
     metadata: o.Metadata ?? {},
     version: o.Version ?? "",
   };

@@ -56,6 +56,7 @@ export async function runMain(
     stdin: new PassThrough(),
     env: opts.env ?? process.env,
     cwd: opts.cwd,
+    interrupts: () => new AbortController().signal,
   });
   return { code, stdout, stderr };
 }

@@ -1,4 +1,6 @@
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
+import { ssh } from "../../cluster/index.js";
 import { UsageError } from "../../errors/index.js";
 import {
   type BlockOptions,
@@ -6,8 +8,10 @@ import {
   DEFAULT_PREFIX,
   FleetCtl,
   fleetctlEndpoints,
+  type Located,
   machineRows,
   machinesTable,
+  readLocalFleet,
   renderTable,
   selectFields,
   type Table,
@@ -20,8 +24,9 @@ import { type IO, writeJson } from "../io.js";
 
 interface GlobalFlags {
   endpoint?: string;
-  etcdKeyPrefix: string;
+  etcdKeyPrefix?: string;
   requestTimeout: string;
+  machine?: string;
 }
 
 interface ListFlags {
@@ -43,7 +48,8 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
   const cmd = new Command("fleetctl")
     .description("control the whole cluster's units from any machine (fleet)")
     .option("--endpoint <urls>", "etcd endpoints, comma-separated (env FLEETCTL_ENDPOINT)")
-    .option("--etcd-key-prefix <prefix>", "fleet's keyspace in etcd", DEFAULT_PREFIX)
+    .option("--etcd-key-prefix <prefix>", `fleet's keyspace in etcd (default ${DEFAULT_PREFIX})`)
+    .option("--machine <name>", "run this fleetctl inside that machine of the cluster here")
     .option("--request-timeout <seconds>", "timeout of each etcd request", "3")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
@@ -58,9 +64,11 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
         `--request-timeout must be a positive number of seconds, not "${g.requestTimeout}"`,
       );
     }
+    const prefix =
+      g.etcdKeyPrefix ?? readLocalFleet(io.env.SHOAL_MACHINE_DIR)?.etcdKeyPrefix ?? DEFAULT_PREFIX;
     const conn = connectRegistry({
-      endpoints: fleetctlEndpoints(g.endpoint ?? io.env.FLEETCTL_ENDPOINT, io.env),
-      prefix: g.etcdKeyPrefix.endsWith("/") ? g.etcdKeyPrefix : `${g.etcdKeyPrefix}/`,
+      endpoints: fleetctlEndpoints(g.endpoint, io.env),
+      prefix: prefix.endsWith("/") ? prefix : `${prefix}/`,
       requestTimeoutMs: timeout * 1000,
     });
     const ctl = new FleetCtl(conn.registry, {
@@ -201,5 +209,77 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
     .action(async (unit: string) => {
       await withCtl(async (ctl) => setExit(await ctl.cat(unit)));
     });
+  // status, journal and ssh run on the unit's machine, as upstream does over SSH.
+  const onMachine = async (target: Located | undefined, command: string | undefined) => {
+    if (!target) return setExit(1);
+    setExit(await ssh(clusterDir(io), io.env, target.hostname, command));
+  };
+  cmd
+    .command("status")
+    .description("systemctl status of units, on the machines they run on")
+    .argument("<units...>")
+    .action(async (units: string[]) => {
+      for (const [i, unit] of units.entries()) {
+        if (i > 0) io.stdout.write("\n");
+        const target = await withCtl((ctl) => ctl.unitMachine(unit, "status"));
+        await onMachine(target, target && `systemctl status -l ${shellQuote(target.unit ?? unit)}`);
+      }
+    });
+  cmd
+    .command("journal")
+    .description("a unit's journal, from the machine it runs on")
+    .argument("<unit>")
+    .option("--lines <n>", "number of recent lines", "10")
+    .option("-f, --follow", "keep printing new lines")
+    .action(async (unit: string, flags: { lines: string; follow?: boolean }) => {
+      if (!/^\d+$/.test(flags.lines))
+        throw new UsageError(`--lines must be a number, not "${flags.lines}"`);
+      const target = await withCtl((ctl) => ctl.unitMachine(unit, "journal"));
+      const follow = flags.follow ? " -f" : "";
+      await onMachine(
+        target,
+        target && `journalctl -u ${shellQuote(target.unit ?? unit)} -n ${flags.lines}${follow}`,
+      );
+    });
+  cmd
+    .command("ssh")
+    .description("a shell (or one command) on a machine, or on the machine running a unit")
+    .argument("<machine-or-unit>")
+    .argument("[command...]")
+    .action(async (arg: string, command: string[]) => {
+      const target = await withCtl((ctl) => ctl.sshTarget(arg));
+      await onMachine(target, command.length > 0 ? command.join(" ") : undefined);
+    });
+
+  // `shoal fleetctl --machine NAME ...` from the host: the same fleetctl, run inside NAME.
+  cmd.hook("preSubcommand", (_cmd, sub) => {
+    const machine = cmd.opts<GlobalFlags>().machine;
+    if (!machine) return;
+    sub.action(async () => {
+      // fleetctl's own options are parsed by now; cmd.args is the subcommand and its arguments.
+      const args = withoutMachineFlag(cmd.args);
+      setExit(await ssh(io.cwd, io.env, machine, `fleetctl ${args.map(shellQuote).join(" ")}`));
+    });
+  });
   return cmd;
+}
+
+/** The cluster a machine belongs to: .shoal/machines/NAME is three levels below it. */
+function clusterDir(io: IO): string {
+  const machineDir = io.env.SHOAL_MACHINE_DIR;
+  return machineDir ? resolve(machineDir, "..", "..", "..") : io.cwd;
+}
+
+function withoutMachineFlag(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === "--machine") i++;
+    else if (!a.startsWith("--machine=")) out.push(a);
+  }
+  return out;
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
