@@ -35,6 +35,31 @@ export function connectRegistry(opts: {
   return { registry: new Registry(client, opts.prefix), client, close: () => client.close() };
 }
 
+/**
+ * Like connectRegistry, then asks etcd for every member's client URLs and
+ * talks to all of them, so losing the member it was pointed at (say, its
+ * own machine's etcd when that member was the leader and was killed) does
+ * not cut it off: leases stay alive through the other members (#1289).
+ */
+export async function connectCluster(opts: {
+  endpoints: string[];
+  prefix: string;
+  requestTimeoutMs: number;
+}): Promise<Connection> {
+  const first = connectRegistry(opts);
+  let urls: string[];
+  try {
+    const res = await first.client.cluster.memberList({});
+    urls = res.members.flatMap((m) => m.clientURLs);
+  } catch {
+    return first; // etcd not answering yet: the given endpoints will do
+  }
+  const all = [...new Set([...opts.endpoints, ...urls])];
+  if (all.length === opts.endpoints.length) return first;
+  first.close();
+  return connectRegistry({ ...opts, endpoints: all });
+}
+
 /** Where fleetd tells the machine's fleetctl how it reaches etcd (upstream: /var/run/fleet.sock). */
 export function localFleetFile(machineDir: string): string {
   return join(machineDir, "fleet.json");

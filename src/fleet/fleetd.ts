@@ -1,6 +1,6 @@
 import { Agent } from "./agent.js";
 import type { FleetConfig } from "./config.js";
-import { connectRegistry } from "./connect.js";
+import { connectCluster } from "./connect.js";
 import { Engine } from "./engine.js";
 import { FLEET_VERSION } from "./registry.js";
 import type { UnitHost } from "./unit-host.js";
@@ -27,7 +27,7 @@ export async function startFleetd(opts: {
   log: (line: string) => void;
 }): Promise<Fleetd> {
   const { config, log } = opts;
-  const conn = connectRegistry({
+  const conn = await connectCluster({
     endpoints: config.etcdServers,
     prefix: config.etcdKeyPrefix,
     requestTimeoutMs: config.etcdRequestTimeoutMs,

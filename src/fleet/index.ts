@@ -2,6 +2,7 @@ export { Agent, type AgentOptions } from "./agent.js";
 export { type FleetConfig, fleetConfigFromEnv } from "./config.js";
 export {
   type Connection,
+  connectCluster,
   connectRegistry,
   fleetctlEndpoints,
   type LocalFleet,
