@@ -1,8 +1,8 @@
 import type { Lease } from "etcd3";
-import { ClusterView, schedMachines } from "./cluster-view.js";
+import { ClusterView } from "./cluster-view.js";
 import { ReconcileLoop } from "./loop.js";
-import type { MachineRecord, Registry, UnitStateRecord } from "./registry.js";
-import { machineUnits } from "./scheduler.js";
+import type { JobRecord, MachineRecord, Registry, UnitStateRecord } from "./registry.js";
+import { machineUnits, type SchedUnit } from "./scheduler.js";
 import type { UnitHost } from "./unit-host.js";
 
 export interface AgentOptions {
@@ -80,44 +80,56 @@ export class Agent {
 
   async reconcile(): Promise<void> {
     const lease = await this.register();
-    const { registry, host, machine } = this.opts;
+    const { registry, machine } = this.opts;
     const snap = await registry.snapshot();
     const jobs = new Map(snap.jobs.map((j) => [j.name, j]));
-    const me = schedMachines([machine])[0] as ReturnType<typeof schedMachines>[number];
+    const me = { id: machine.id, metadata: machine.metadata };
     const wanted = new Map(machineUnits(me, this.view.units(snap)).map((u) => [u.name, u]));
 
     // Unload what is no longer ours, or whose body changed (it is loaded again below).
     for (const [name, rec] of [...this.local]) {
       const job = jobs.get(name);
       if (wanted.has(name) && job?.hash === rec.hash) continue;
-      await this.unload(name, rec);
+      await this.unload(name, rec).catch((err: Error) =>
+        this.log(`agent: ${name}: ${err.message}`),
+      );
     }
     for (const [name, u] of wanted) {
       const job = jobs.get(name);
       const text = job && snap.units.get(job.hash);
       if (!job || text === undefined) continue;
-      let rec = this.local.get(name);
-      if (!rec) {
-        await host.install(name, text, { runtime: true });
-        rec = { hash: job.hash, launched: false, global: u.requirements.global };
-        this.local.set(name, rec);
-        this.log(`agent: loaded ${name}`);
-      }
-      if (u.desired === "launched" && !rec.launched) {
-        await host.start(name);
-        rec.launched = true;
-        this.log(`agent: started ${name}`);
-      } else if (u.desired === "loaded" && rec.launched) {
-        await host.stop(name);
-        rec.launched = false;
-        await registry.clearJobState(name, machine.id);
-        this.log(`agent: stopped ${name}`);
-      }
-      if (rec.launched && !rec.global && job.jobState !== machine.id) {
-        await registry.setJobState(lease, name, machine.id);
-      }
+      // One unit that fails to load or start must not hold up the others.
+      await this.apply(u, job, text, lease).catch((err: Error) =>
+        this.log(`agent: ${name}: ${err.message}`),
+      );
     }
     await this.publishStates(lease, snap.states);
+  }
+
+  private async apply(u: SchedUnit, job: JobRecord, text: string, lease: Lease): Promise<void> {
+    const { registry, host, machine } = this.opts;
+    const name = u.name;
+    let rec = this.local.get(name);
+    if (!rec) {
+      await host.install(name, text, { runtime: true });
+      rec = { hash: job.hash, launched: false, global: u.requirements.global };
+      this.local.set(name, rec);
+      this.log(`agent: loaded ${name}`);
+    }
+    if (u.desired === "launched" && !rec.launched) {
+      // Started once per desired change, as fleet does; a failed start shows in the unit's state.
+      rec.launched = true;
+      await host.start(name);
+      this.log(`agent: started ${name}`);
+    } else if (u.desired === "loaded" && rec.launched) {
+      await host.stop(name);
+      rec.launched = false;
+      await registry.clearJobState(name, machine.id);
+      this.log(`agent: stopped ${name}`);
+    }
+    if (rec.launched && !rec.global && job.jobState !== machine.id) {
+      await registry.setJobState(lease, name, machine.id);
+    }
   }
 
   private async unload(name: string, rec: Local): Promise<void> {

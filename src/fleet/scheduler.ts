@@ -108,7 +108,7 @@ export function schedule(
   while (progress && pending.length > 0) {
     progress = false;
     for (const u of [...pending]) {
-      const why: string[] = [];
+      const why: Array<[string, string]> = [];
       let chosen: { id: string; replaced: string[] } | undefined;
       for (const id of leastLoaded(placed)) {
         const machine = machines.find((m) => m.id === id) as SchedMachine;
@@ -117,10 +117,15 @@ export function schedule(
           chosen = { id, replaced: fit.replaced };
           break;
         }
-        why.push(`${shortId(id)}: ${fit.reason}`);
+        why.push([id, `${shortId(id)}: ${fit.reason}`]);
       }
       if (!chosen) {
-        reasons.set(u.name, machines.length === 0 ? "no machines are registered" : why.join("; "));
+        // By machine ID, so the reason reads the same whatever the loads were.
+        const text = why
+          .sort(([a], [b]) => cmp(a, b))
+          .map(([, r]) => r)
+          .join("; ");
+        reasons.set(u.name, machines.length === 0 ? "no machines are registered" : text);
         continue;
       }
       pending.splice(pending.indexOf(u), 1);

@@ -182,6 +182,14 @@ describe("shoal fleetctl on a real etcd", () => {
     ).toBe("db.service\tlaunched\tinactive\t-\n");
   });
 
+  it("prints its version without touching etcd", async () => {
+    expect(await runMain(["fleetctl", "version"], { cwd: "/" })).toEqual({
+      code: 0,
+      stdout: "fleetctl version 1.0.0-shoal\n",
+      stderr: "",
+    });
+  });
+
   it("says etcd cannot be reached, exit 1", async () => {
     const result = await shoal([
       "fleetctl",

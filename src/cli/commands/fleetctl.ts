@@ -6,6 +6,7 @@ import {
   type BlockOptions,
   connectRegistry,
   DEFAULT_PREFIX,
+  FLEET_VERSION,
   FleetCtl,
   fleetctlEndpoints,
   type Located,
@@ -209,6 +210,14 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
     .action(async (unit: string) => {
       await withCtl(async (ctl) => setExit(await ctl.cat(unit)));
     });
+  cmd
+    .command("version")
+    .description("print fleetctl's version")
+    .action(() => {
+      io.stdout.write(`fleetctl version ${FLEET_VERSION}\n`);
+      setExit(0);
+    });
+
   // status, journal and ssh run on the unit's machine, as upstream does over SSH.
   const onMachine = async (target: Located | undefined, command: string | undefined) => {
     if (!target) return setExit(1);
