@@ -1,5 +1,6 @@
 import type { Lease } from "etcd3";
 import { ClusterView } from "./cluster-view.js";
+import { forEachLimit } from "./limit.js";
 import { ReconcileLoop } from "./loop.js";
 import type { JobRecord, MachineRecord, Registry, UnitStateRecord } from "./registry.js";
 import { machineUnits, type SchedUnit } from "./scheduler.js";
@@ -15,6 +16,9 @@ export interface AgentOptions {
   host: UnitHost;
   log?: (line: string) => void;
 }
+
+/** etcd writes a pass keeps in flight. */
+const WRITE_CONCURRENCY = 32;
 
 /** How long a purge may spend unloading units before the lease is revoked anyway. */
 const PURGE_LIMIT_MS = 5000;
@@ -56,7 +60,9 @@ export class Agent {
 
   async start(): Promise<void> {
     await this.register();
-    const watchers = await this.opts.registry.watch(() => this.loop.trigger());
+    const watchers = await this.opts.registry.watch(["object", "target-state", "target"], () =>
+      this.loop.trigger(),
+    );
     this.closers.push(() => {
       for (const w of watchers) void w.cancel();
     });
@@ -94,19 +100,25 @@ export class Agent {
         this.log(`agent: ${name}: ${err.message}`),
       );
     }
+    const heartbeats: string[] = [];
     for (const [name, u] of wanted) {
       const job = jobs.get(name);
       const text = job && snap.units.get(job.hash);
       if (!job || text === undefined) continue;
       // One unit that fails to load or start must not hold up the others.
-      await this.apply(u, job, text, lease).catch((err: Error) =>
+      await this.apply(u, job, text).catch((err: Error) =>
         this.log(`agent: ${name}: ${err.message}`),
       );
+      const rec = this.local.get(name);
+      if (rec?.launched && !rec.global && job.jobState !== machine.id) heartbeats.push(name);
     }
+    await forEachLimit(heartbeats, WRITE_CONCURRENCY, (name) =>
+      registry.setJobState(lease, name, machine.id),
+    );
     await this.publishStates(lease, snap.states);
   }
 
-  private async apply(u: SchedUnit, job: JobRecord, text: string, lease: Lease): Promise<void> {
+  private async apply(u: SchedUnit, job: JobRecord, text: string): Promise<void> {
     const { registry, host, machine } = this.opts;
     const name = u.name;
     let rec = this.local.get(name);
@@ -126,9 +138,6 @@ export class Agent {
       rec.launched = false;
       await registry.clearJobState(name, machine.id);
       this.log(`agent: stopped ${name}`);
-    }
-    if (rec.launched && !rec.global && job.jobState !== machine.id) {
-      await registry.setJobState(lease, name, machine.id);
     }
   }
 
@@ -152,6 +161,7 @@ export class Agent {
     const inRegistry = new Set(
       current.filter((s) => s.machineId === machine.id).map((s) => s.unit),
     );
+    const changed: UnitStateRecord[] = [];
     for (const [name, rec] of this.local) {
       const s = status.get(name);
       const state: UnitStateRecord = {
@@ -162,11 +172,13 @@ export class Agent {
         sub: s?.sub ?? "dead",
         hash: rec.hash,
       };
-      const text = JSON.stringify(state);
-      if (this.published.get(name) === text && inRegistry.has(name)) continue;
-      await registry.publishState(lease, state);
-      this.published.set(name, text);
+      if (this.published.get(name) === JSON.stringify(state) && inRegistry.has(name)) continue;
+      changed.push(state);
     }
+    await forEachLimit(changed, WRITE_CONCURRENCY, async (state) => {
+      await registry.publishState(lease, state);
+      this.published.set(state.unit, JSON.stringify(state));
+    });
   }
 
   /**

@@ -1,8 +1,12 @@
 import type { Lease } from "etcd3";
 import { ClusterView, schedMachines } from "./cluster-view.js";
+import { forEachLimit } from "./limit.js";
 import { ReconcileLoop } from "./loop.js";
 import type { Registry } from "./registry.js";
 import { type Decision, schedule } from "./scheduler.js";
+
+/** etcd writes a pass keeps in flight. */
+const WRITE_CONCURRENCY = 32;
 
 export interface EngineOptions {
   registry: Registry;
@@ -37,7 +41,9 @@ export class Engine {
   }
 
   async start(): Promise<void> {
-    const watchers = await this.opts.registry.watch(() => this.loop.trigger());
+    const watchers = await this.opts.registry.watch(["object", "target-state", "machines"], () =>
+      this.loop.trigger(),
+    );
     this.closers.push(() => {
       for (const w of watchers) void w.cancel();
     });
@@ -61,21 +67,33 @@ export class Engine {
         await registry.clearUnplaceable(j.name, leaseId);
       }
     }
-    for (const d of decisions) {
-      if (d.action === "unschedule") {
-        if (await registry.unschedule(d.unit, d.machine, leaseId)) {
-          this.log(`engine: unscheduled ${d.unit} from ${d.machine}: ${d.reason}`);
-        }
-      } else if (d.action === "schedule") {
-        if (await registry.schedule(d.unit, d.machine, leaseId)) {
-          this.log(`engine: scheduled ${d.unit} to ${d.machine}`);
-        }
-      } else if (jobs.get(d.unit)?.unplaceable !== d.reason) {
-        await registry.setUnplaceable(d.unit, d.reason, leaseId);
-        this.log(`engine: cannot place ${d.unit}: ${d.reason}`);
-      }
-    }
+    // Decisions about one unit apply in order; different units apply side by side.
+    const byUnit = new Map<string, Decision[]>();
+    for (const d of decisions) byUnit.set(d.unit, [...(byUnit.get(d.unit) ?? []), d]);
+    await forEachLimit([...byUnit.values()], WRITE_CONCURRENCY, async (list) => {
+      for (const d of list) await this.apply(d, jobs.get(d.unit)?.unplaceable, leaseId);
+    });
     return decisions;
+  }
+
+  private async apply(
+    d: Decision,
+    unplaceable: string | undefined,
+    leaseId: string,
+  ): Promise<void> {
+    const { registry } = this.opts;
+    if (d.action === "unschedule") {
+      if (await registry.unschedule(d.unit, d.machine, leaseId)) {
+        this.log(`engine: unscheduled ${d.unit} from ${d.machine}: ${d.reason}`);
+      }
+    } else if (d.action === "schedule") {
+      if (await registry.schedule(d.unit, d.machine, leaseId)) {
+        this.log(`engine: scheduled ${d.unit} to ${d.machine}`);
+      }
+    } else if (unplaceable !== d.reason) {
+      await registry.setUnplaceable(d.unit, d.reason, leaseId);
+      this.log(`engine: cannot place ${d.unit}: ${d.reason}`);
+    }
   }
 
   private async lead(): Promise<boolean> {

@@ -18,6 +18,9 @@ import type { DesiredState } from "./scheduler.js";
  *   lease/engine-leader           {"MachineID","Version":1}, leased
  */
 
+/** Keys a watcher can ask for: job/<unit>/<kind>, or the machines. */
+export type WatchKind = "object" | "target-state" | "target" | "machines";
+
 export const DEFAULT_PREFIX = "/_coreos.com/fleet/";
 export const FLEET_VERSION = "1.0.0-shoal";
 
@@ -285,15 +288,27 @@ export class Registry {
     await this.ns.delete().key(key.machine(id));
   }
 
-  /** Watches the job and machine keys; calls back on any change. */
-  async watch(onChange: () => void): Promise<Watcher[]> {
+  /**
+   * Watches the keys a reader acts on; calls back when one changes. Each
+   * side names only what it needs (upstream woke every fleetd on every job
+   * change, its thundering herd), so an agent's own heartbeats and states
+   * wake nobody.
+   */
+  async watch(kinds: readonly WatchKind[], onChange: () => void): Promise<Watcher[]> {
     const watchers: Watcher[] = [];
-    for (const prefix of ["job/", "machines/"]) {
+    const jobKinds = kinds.filter((k) => k !== "machines");
+    const watch = async (prefix: string, relevant: (key: string) => boolean) => {
       const w = await this.ns.watch().prefix(prefix).create();
-      w.on("data", () => onChange());
+      w.on("data", (res) => {
+        if (res.events.some((e) => relevant(e.kv.key.toString()))) onChange();
+      });
       w.on("error", () => {}); // the client reconnects watchers itself
       watchers.push(w);
+    };
+    if (jobKinds.length > 0) {
+      await watch("job/", (key) => jobKinds.some((kind) => key.endsWith(`/${kind}`)));
     }
+    if (kinds.includes("machines")) await watch("machines/", () => true);
     return watchers;
   }
 }
