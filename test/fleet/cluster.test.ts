@@ -222,10 +222,25 @@ describe("fleet on a 3-machine cluster", () => {
       web2,
     );
 
+    // From the host: `shoal fleetctl --machine NAME` runs fleetctl inside that machine.
     const rows = (
-      await fleetctlOn("core-02", "list-units", "--no-legend", "--fields", "unit")
+      await cli([
+        "fleetctl",
+        "--machine",
+        "core-01",
+        "list-units",
+        "--no-legend",
+        "--fields",
+        "unit",
+      ])
     ).stdout.split("\n");
     expect(rows.filter((r) => r === "everywhere.service")).toHaveLength(3);
+    // ssh and status reach the machine a unit runs on.
+    const ssh = await fleetctlOn("core-02", "ssh", "web@1", "echo $HOSTNAME");
+    expect(ssh).toMatchObject({ code: 0, stdout: `${web1}\n` });
+    const status = await fleetctlOn("core-02", "status", "web@1");
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain("Active: active (running)");
     expect(
       (await fleetctlOn("core-02", "destroy", "everywhere", "only3", "side@1", "side@2", "web@2"))
         .code,
