@@ -191,13 +191,11 @@ export class Agent {
     for (const close of this.closers.splice(0)) close();
     if (opts.purge) {
       // Bounded: a machine that is halting may no longer answer; the lease must still go.
-      const unloadAll = (async () => {
-        for (const [name, rec] of [...this.local]) {
-          await this.unload(name, rec).catch((err: Error) =>
-            this.log(`agent: could not unload ${name}: ${err.message}`),
-          );
-        }
-      })();
+      const unloadAll = forEachLimit([...this.local], WRITE_CONCURRENCY, ([name, rec]) =>
+        this.unload(name, rec).catch((err: Error) =>
+          this.log(`agent: could not unload ${name}: ${err.message}`),
+        ),
+      );
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         unloadAll,

@@ -79,6 +79,12 @@ function ipIndex(machines: readonly MachineRecord[]): Map<string, string> {
 
 const hash = (h: string, full: boolean) => (full ? h : h.slice(0, 7));
 
+/** `global`, the machine legend, or `-` when unscheduled. */
+function targetText(r: UnitFileRow, full: boolean): string {
+  if (r.target === null) return "";
+  return r.target === "global" ? "global" : machineLegend(r.target, r.targetIp ?? undefined, full);
+}
+
 export const machinesTable: Table<MachineRow> = {
   fields: {
     machine: (r, full) => displayId(r.machine, full),
@@ -106,14 +112,8 @@ export const unitFilesTable: Table<UnitFileRow> = {
     hash: (r, full) => hash(r.hash, full),
     dstate: (r) => r.dstate,
     state: (r) => r.state ?? "",
-    target: (r, full) =>
-      r.target === "global" || r.target === null
-        ? (r.target ?? "")
-        : machineLegend(r.target, r.targetIp ?? undefined, full),
-    tmachine: (r, full) =>
-      r.target === "global" || r.target === null
-        ? (r.target ?? "")
-        : machineLegend(r.target, r.targetIp ?? undefined, full),
+    target: (r, full) => targetText(r, full),
+    tmachine: (r, full) => targetText(r, full),
     global: (r) => String(r.global),
     desc: (r) => r.desc ?? "",
   },

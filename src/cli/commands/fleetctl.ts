@@ -38,7 +38,6 @@ interface ListFlags {
 }
 
 interface BlockFlags {
-  noBlock?: boolean;
   block?: boolean;
   blockAttempts: string;
   replace?: boolean;
