@@ -17,6 +17,7 @@ import { reloadCommand } from "./commands/reload.js";
 import { sshCommand } from "./commands/ssh.js";
 import { statusCommand } from "./commands/status.js";
 import { upCommand } from "./commands/up.js";
+import { validateCommand } from "./commands/validate.js";
 import type { IO } from "./io.js";
 
 function packageVersion(): string {
@@ -59,6 +60,7 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
   program.addCommand(fleetdCommand(io, setExit));
   program.addCommand(fleetctlCommand(io, setExit));
   program.addCommand(machineCommand(io, setExit));
+  program.addCommand(validateCommand(io, setExit));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
 
   try {

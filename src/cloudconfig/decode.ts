@@ -4,6 +4,7 @@
  * (the field stays unset), unknown keys are ignored. Then write_files
  * content is decoded, and a decode failure fails the whole parse.
  */
+import { InputError } from "../errors/index.js";
 import { decodeContent } from "./content.js";
 import { detectInput } from "./detect.js";
 import { parseYaml } from "./parse.js";
@@ -21,7 +22,16 @@ export interface ParsedCloudConfig {
 }
 
 export function parseCloudConfig(text: string): ParsedCloudConfig {
-  const detected = detectInput(text);
+  let detected: ReturnType<typeof detectInput>;
+  try {
+    detected = detectInput(text);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { config: {}, report: validate(text), error: err.message };
+  }
+  if (detected.kind === "unknown") {
+    return { config: {}, report: validate(text), error: "Unrecognized user-data format" };
+  }
   if (detected.kind !== "cloud-config") return { config: {}, report: validate(text) };
   const parsed = parseYaml(detected.text);
   const report = validateParsed(parsed);

@@ -34,76 +34,102 @@ export interface Parsed {
 }
 
 const TAG = "tag:yaml.org,2002:";
+/** Scalars share one empty list instead of allocating two each. */
+const NONE: readonly never[] = Object.freeze([]);
 
 export function parseYaml(text: string): Parsed {
   const lineCounter = new LineCounter();
   const parser = new Parser(lineCounter.addNewLine);
+  const tabs = new TabCheck();
   const composer = new Composer({
     version: "1.1",
     merge: true,
     uniqueKeys: false, // upstream: duplicates allowed, the last one wins
     prettyErrors: false,
   });
-  let doc: Document.Parsed | undefined;
   try {
-    for (const d of composer.compose(parser.parse(text), true)) {
+    let doc: Document.Parsed | undefined;
+    for (const d of composer.compose(tokens(text, parser, lineCounter, tabs), true)) {
       doc = d;
       break; // go-yaml reads only the first document
     }
+    if (!doc) return { root: null, problems: [], lineCounter };
+    const problems: Problem[] = [
+      ...doc.errors.map((e) => ({ offset: e.pos[0], message: e.message })),
+      // go-yaml fails where the yaml package only warns: `!!int abc`.
+      ...doc.warnings
+        .filter((w) => w.code === "TAG_RESOLVE_FAILED")
+        .map((w) => ({ offset: w.pos[0], message: w.message })),
+      ...tabs.problems,
+    ];
+    const builder = new TreeBuilder(doc, problems);
+    const root = doc.contents ? builder.build(doc.contents as Node, 0) : null;
+    problems.sort((a, b) => a.offset - b.offset);
+    return { root, problems, lineCounter };
   } catch (err) {
-    // The yaml package recurses per nesting level; absurd nesting overflows the stack.
-    if (err instanceof RangeError) {
-      return {
-        root: null,
-        problems: [{ offset: 0, message: "document nests too deeply" }],
-        lineCounter,
-      };
-    }
-    throw err;
+    // Parsing and building recurse per nesting level; absurd nesting overflows the stack.
+    if (!(err instanceof RangeError)) throw err;
+    const problems = [{ offset: 0, message: "document nests too deeply" }];
+    return { root: null, problems, lineCounter };
   }
-  if (!doc) return { root: null, problems: [], lineCounter };
-  const problems: Problem[] = [
-    ...doc.errors.map((e) => ({ offset: e.pos[0], message: e.message })),
-    // go-yaml fails where the yaml package only warns: `!!int abc`.
-    ...doc.warnings
-      .filter((w) => w.code === "TAG_RESOLVE_FAILED")
-      .map((w) => ({ offset: w.pos[0], message: w.message })),
-    ...tabProblems(text),
-  ];
-  const builder = new TreeBuilder(doc, problems);
-  const root = doc.contents ? builder.build(doc.contents as Node, 0) : null;
-  problems.sort((a, b) => a.offset - b.offset);
-  return { root, problems, lineCounter };
+}
+
+/** The parser's token stream, with every lexeme also shown to the tab check (one lexing pass). */
+function* tokens(text: string, parser: Parser, lines: LineCounter, tabs: TabCheck) {
+  lines.addNewLine(0); // Parser.parse() would do this; next() does the rest
+  for (const lexeme of new Lexer().lex(text)) {
+    tabs.see(lexeme);
+    yield* parser.next(lexeme);
+  }
+  yield* parser.end();
 }
 
 /**
  * libyaml (go-yaml) rejects a tab where a block-context token may start: at
  * the start of a line or right after `-`, `?` or `:`. The yaml package
- * accepts it, so scan its lexemes for that case.
+ * accepts it, so watch its lexemes for that case.
  */
-function tabProblems(text: string): Problem[] {
-  const problems: Problem[] = [];
-  let offset = 0;
-  let flow = 0;
-  let prev = "newline";
-  let content = false;
-  for (const lexeme of new Lexer().lex(text)) {
-    const type = CST.tokenType(lexeme);
+class TabCheck {
+  readonly problems: Problem[] = [];
+  private offset = 0;
+  private flow = 0;
+  private prev = "newline";
+  private content = false;
+  private scalarNext = false;
+  private done = false;
+
+  see(lexeme: string): void {
+    // Markers the lexer inserts are not source text; the one before a scalar
+    // means the next lexeme is scalar content, whatever it looks like.
+    if (this.done || lexeme === CST.DOCUMENT || lexeme === CST.FLOW_END) return;
+    if (lexeme === CST.SCALAR) {
+      this.scalarNext = true;
+      return;
+    }
+    const type = this.scalarNext ? "scalar" : (CST.tokenType(lexeme) ?? "scalar");
+    this.scalarNext = false;
     // Only the first document counts.
-    if (type === "doc-end" || (type === "doc-start" && content)) break;
-    if (type && !NOT_CONTENT.has(type)) content = true;
-    if (type === "flow-map-start" || type === "flow-seq-start") flow++;
-    else if ((type === "flow-map-end" || type === "flow-seq-end") && flow > 0) flow--;
-    else if (type === "space" && flow === 0 && lexeme.includes("\t") && TAB_STARTS.has(prev)) {
-      problems.push({
-        offset: offset + lexeme.indexOf("\t"),
+    if (type === "doc-end" || (type === "doc-start" && this.content)) {
+      this.done = true;
+      return;
+    }
+    if (!NOT_CONTENT.has(type)) this.content = true;
+    if (type === "flow-map-start" || type === "flow-seq-start") this.flow++;
+    else if ((type === "flow-map-end" || type === "flow-seq-end") && this.flow > 0) this.flow--;
+    else if (
+      type === "space" &&
+      this.flow === 0 &&
+      lexeme.includes("\t") &&
+      TAB_STARTS.has(this.prev)
+    ) {
+      this.problems.push({
+        offset: this.offset + lexeme.indexOf("\t"),
         message: "found character that cannot start any token",
       });
     }
-    if (type !== "space") prev = type ?? "";
-    offset += lexeme.length;
+    if (type !== "space") this.prev = type;
+    this.offset += lexeme.length;
   }
-  return problems;
 }
 
 const NOT_CONTENT = new Set([
@@ -141,7 +167,8 @@ class TreeBuilder {
         });
         return nullNode(node.range?.[0] ?? at);
       }
-      return this.build(target, at);
+      // Shares the anchor's children; findings about the value point at the alias.
+      return { ...this.build(target, at), offset: node.range?.[0] ?? at };
     }
     const seen = this.built.get(node);
     if (seen) return seen;
@@ -151,11 +178,13 @@ class TreeBuilder {
       this.built.set(node, built);
       return built;
     }
-    const built: ValueNode = { kind: "null", offset, text: "", fields: [], items: [] };
-    this.built.set(node, built);
+    const items: ValueNode[] = [];
+    const built: ValueNode = { kind: "null", offset, text: "", fields: NONE, items: NONE };
+    this.built.set(node, built); // before the children, so a cycle finds it
     if (isSeq(node)) {
       built.kind = "seq";
-      for (const item of node.items) built.items.push(this.child(item, offset));
+      built.items = items;
+      for (const item of node.items) items.push(this.child(item, offset));
     } else if (isMap(node)) {
       built.kind = "map";
       built.fields = this.mapFields(node.items, offset);
@@ -191,30 +220,35 @@ class TreeBuilder {
 
   private scalar(node: Scalar, offset: number): ValueNode {
     const text = node.source ?? String(node.value ?? "");
-    const base = { offset, text, fields: [], items: [] };
+    const scalar: ValueNode = { kind: "string", offset, text, fields: NONE, items: NONE };
     const v = node.value;
     if (v instanceof Uint8Array) {
       // go-yaml decodes !!binary with Go's strict base64, which the yaml package does not.
       const bytes = decodeBase64(text);
       if (!bytes)
         this.problems.push({ offset, message: "!!binary value contains invalid base64 data" });
-      return { ...base, kind: "string", bytes: bytes ?? v };
-    }
-    if (v === null || v === undefined) return { ...base, kind: "null", text: "" };
-    if (typeof v === "boolean") return { ...base, kind: "bool", value: v };
-    if (typeof v === "number" || typeof v === "bigint") {
+      scalar.bytes = bytes ?? v;
+    } else if (v === null || v === undefined) {
+      scalar.kind = "null";
+      scalar.text = "";
+    } else if (typeof v === "boolean") {
+      scalar.kind = "bool";
+      scalar.value = v;
+    } else if (typeof v === "number" || typeof v === "bigint") {
       // go-yaml has no sexagesimal numbers: 1:20 is a string there.
-      if (!node.tag && this.timeTests.some((t) => t.test(text))) return { ...base, kind: "string" };
-      const float =
-        node.tag === `${TAG}float` || (!node.tag && this.floatTests.some((t) => t.test(text)));
-      return { ...base, kind: float ? "float" : "int", value: Number(v) };
+      if (node.tag || !this.timeTests.some((t) => t.test(text))) {
+        const float =
+          node.tag === `${TAG}float` || (!node.tag && this.floatTests.some((t) => t.test(text)));
+        scalar.kind = float ? "float" : "int";
+        scalar.value = Number(v);
+      }
     }
-    return { ...base, kind: "string" };
+    return scalar;
   }
 }
 
 function nullNode(offset: number): ValueNode {
-  return { kind: "null", offset, text: "", fields: [], items: [] };
+  return { kind: "null", offset, text: "", fields: NONE, items: NONE };
 }
 
 /** A key's name as upstream sees it: the scalar's text; a collection key in flow form. */

@@ -21,9 +21,9 @@ export interface ValueNode {
   /** The decoded bytes of a `!!binary` scalar. */
   bytes?: Uint8Array;
   /** Map entries in document order; a duplicated key keeps only its last value. */
-  fields: FieldNode[];
+  fields: readonly FieldNode[];
   /** Sequence elements. */
-  items: ValueNode[];
+  items: readonly ValueNode[];
 }
 
 export interface FieldNode {
@@ -40,7 +40,7 @@ export function fieldOf(node: ValueNode | undefined, name: string): FieldNode | 
 }
 
 /** The elements of a sequence, or none when `node` is not one. */
-export function itemsOf(node: ValueNode | undefined): ValueNode[] {
+export function itemsOf(node: ValueNode | undefined): readonly ValueNode[] {
   return node?.kind === "seq" ? node.items : [];
 }
 

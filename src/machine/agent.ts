@@ -11,6 +11,7 @@ import { readConfigDrive } from "./datasource.js";
 import { Init } from "./init/init.js";
 import { Journal, readJournal } from "./init/journal.js";
 import { unitDirs } from "./init/load.js";
+import { GroupReaper } from "./init/reaper.js";
 import { machinePaths } from "./layout.js";
 import { writeMachineBin } from "./shell.js";
 import { builtinUnits, type MachineContext } from "./units/index.js";
@@ -35,7 +36,10 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
   const root = opts.root ?? paths.root;
   const log = (message: string) => {
     try {
-      appendFileSync(paths.console, `${new Date().toISOString()} ${message}\n`);
+      appendFileSync(
+        paths.console,
+        `${new Date().toISOString()} ${message.replace(/\r?\n/g, " ")}\n`,
+      );
     } catch {
       // the console is best effort
     }
@@ -71,7 +75,17 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
   };
   const journal = new Journal(paths.journal, meta.hostname);
   const unitRoot = root === "/" ? paths.root : root;
-  const init = new Init({ ctx, journal, builtins: builtinUnits, binDir: paths.bin, log, unitRoot });
+  const reaper = new GroupReaper(paths.unitGroups);
+  const init = new Init({
+    ctx,
+    journal,
+    builtins: builtinUnits,
+    binDir: paths.bin,
+    log,
+    unitRoot,
+    reaper,
+  });
+  ctx.etcdEndpoints = () => etcdEndpoints(init, ctx);
   let boot: BootState = "booting";
   let bootReason: string | undefined;
   let halting: Promise<void> | undefined;
@@ -86,6 +100,7 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
       boot = "halting";
       log(`halting (${why})`);
       await init.halt();
+      await reaper.close();
       await journal.close();
       server?.close();
       rmSync(paths.socket, { force: true });
@@ -102,6 +117,10 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
 
   const cloudinit = async () => {
     const current = readConfigDrive(opts.machineDir);
+    // The machine's own commands exist whatever its user-data (etcdctl's endpoints follow apply).
+    const writeBin = () =>
+      writeMachineBin(opts.machineDir, opts.shoal.argv, etcdEndpoints(init, ctx));
+    writeBin();
     const p = provision(current.userData, current.meta);
     for (const m of p.messages) log(`cloudinit: ${m}`);
     if (p.kind === "script") {
@@ -115,14 +134,13 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
         0o644,
       );
       writeMachineFile(root, "/var/lib/coreos-cloudinit/scripts/unit-name", unit, 0o644);
-      writeMachineBin(opts.machineDir, opts.shoal.argv, etcdEndpoints(init, ctx));
       await init.start(unit);
       return;
     }
     if (p.kind !== "cloud-config") return;
     const applied = applyPlan(root, p.plan);
     for (const n of applied.notes) log(`cloudinit: ${n}`);
-    writeMachineBin(opts.machineDir, opts.shoal.argv, etcdEndpoints(init, ctx));
+    writeBin();
     for (const { unit, command } of applied.commands) {
       if (halting) return;
       const ok = await init.command(unit, command);
@@ -166,8 +184,8 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
           return undefined;
         }
         case "remove": {
-          await init.stop(req.unit);
           const dirs = unitDirs(root);
+          await init.remove(req.unit);
           for (const d of [dirs.etc, dirs.run]) rmSync(join(d, req.unit), { force: true });
           return undefined;
         }
@@ -198,9 +216,11 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     if (!halting) boot = "running";
     log(`boot finished: ${boot}`);
   } catch (err) {
-    boot = "failed";
-    bootReason = (err as Error).message;
-    log(`boot failed: ${bootReason}`);
+    if (!halting) {
+      boot = "failed";
+      bootReason = (err as Error).message;
+      log(`boot failed: ${bootReason}`);
+    }
   }
   const code = await finished;
   process.off("SIGTERM", onSignal);
@@ -214,7 +234,10 @@ function etcdEndpoints(init: Init, ctx: MachineContext): string[] {
     const main = init.describeMain(name);
     if (!main || !init.hasConfig(name)) continue;
     const listen = main.argv.find((a) => a.startsWith("--listen-addr="));
-    if (listen) return [`http://${listen.slice("--listen-addr=".length)}`];
+    if (listen) {
+      const addr = listen.slice("--listen-addr=".length);
+      return [`http://${addr.replace(/^0\.0\.0\.0:/, `${ctx.privateIpv4 ?? "127.0.0.1"}:`)}`];
+    }
     const urls = main.env.ETCD_ADVERTISE_CLIENT_URLS;
     if (urls) return urls.split(",").map((u) => u.trim());
   }

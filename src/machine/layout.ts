@@ -14,6 +14,8 @@ export function machinePaths(machineDir: string) {
     pid: join(machineDir, "agent.pid"),
     /** Written when the agent finished a halt: the host tells `poweroff` from `aborted` by it. */
     shutdown: join(machineDir, "shutdown"),
+    /** The unit process groups, for the reaper that kills them should the agent die. */
+    unitGroups: join(machineDir, "unit-groups"),
     /** systemctl, journalctl, etcdctl, fleetctl wrappers for the machine's shell. */
     bin: join(machineDir, "bin"),
   };

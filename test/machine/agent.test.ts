@@ -118,7 +118,7 @@ describe("shoal machine boot (process provider layout)", () => {
     expect(
       (await inMachine(m.dir, ["etcdctl", "get", "greeting", "--print-value-only"])).stdout,
     ).toBe("hello\n");
-    const st = await inMachine(m.dir, ["systemctl", "status", "etcd2"]);
+    const st = await inMachine(m.dir, ["systemctl", "status", "etcd2", "--no-pager", "-l"]);
     expect(st.code).toBe(0);
     expect(st.stdout).toMatch(
       /^● etcd2\.service - etcd2\n {5}Loaded: loaded\n {5}Active: active \(running\)/,
@@ -127,7 +127,7 @@ describe("shoal machine boot (process provider layout)", () => {
     expect(fleet.code).toBe(3);
     expect(fleet.stdout).toMatch(/Reason: program shoal fleetd not found/);
     expect((await inMachine(m.dir, ["systemctl", "status", "nope"])).code).toBe(4);
-    const units = await inMachine(m.dir, ["systemctl", "list-units"]);
+    const units = await inMachine(m.dir, ["systemctl", "--no-pager"]); // list-units by default
     expect(units.stdout).toMatch(/^etcd2\.service\s+loaded\s+active\s+running/m);
     expect(units.stdout).not.toMatch(/^locksmithd\.service/m);
     const j = await inMachine(m.dir, ["journalctl", "-u", "etcd2", "-n", "2"]);
@@ -179,15 +179,25 @@ coreos:
       content: |
         [Service]
         ExecStart=/bin/sleep 1000
+    - name: forker.service
+      command: start
+      content: |
+        [Service]
+        ExecStart=/bin/sh -c 'sleep 1000 & sleep 1000 & wait'
 `;
     const m = await machines.boot({ userData, meta: meta(202) });
     const status = await m.status();
     expect(unit(status.units, "sleeper.service")).toMatchObject({ active: "active" });
-    expect(status.pids).toHaveLength(2);
-    expect(machineProcesses(m.dir).sort()).toEqual([...status.pids].sort());
+    expect(status.pids).toHaveLength(3);
+    // etcd, sleep, and the forker's sh with the two sleeps it forked.
+    const all: number[] = await waitFor("the forker's children", () => {
+      const pids = machineProcesses(m.dir);
+      return pids.length === 5 ? pids : undefined;
+    });
+    for (const pid of status.pids) expect(all).toContain(pid);
     m.agent.kill("SIGKILL");
     await m.exited;
-    await waitFor("unit processes to die", () => status.pids.every((p) => !alive(p)), 5000);
+    await waitFor("every unit process to die", () => all.every((p) => !alive(p)), 5000);
     expect(machineProcesses(m.dir)).toEqual([]);
     expect(existsSync(machinePaths(m.dir).shutdown)).toBe(false); // aborted, not powered off
   });
@@ -202,6 +212,11 @@ coreos:
         [Service]
         ExecStart=/bin/sleep 1000
         ExecStop=/bin/sh -c 'echo first >> stops'
+    - name: forker.service
+      command: start
+      content: |
+        [Service]
+        ExecStart=/bin/sh -c 'sleep 1000 & sleep 1000 & wait'
     - name: second.service
       command: start
       content: |
@@ -225,6 +240,7 @@ coreos:
       "State 'stop-sigterm' timed out. Killing.",
     );
     for (const pid of pids) expect(alive(pid)).toBe(false);
+    expect(machineProcesses(m.dir)).toEqual([]); // the forker's children too
     expect(existsSync(machinePaths(m.dir).shutdown)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   bindToMachine,
+  builtinUnits,
   etcd04To34,
   etcd34Env,
   type MachineContext,
@@ -148,6 +149,29 @@ describe("etcd34Env", () => {
       ETCD_CLIENT_CERT_AUTH: "true",
       ETCD_PEER_TRUSTED_CA_FILE: "/pca",
       ETCD_PEER_CLIENT_CERT_AUTH: "true",
+    });
+  });
+});
+
+describe("fleet.service", () => {
+  const prepare = (env: Record<string, string>) =>
+    builtinUnits
+      .get("fleet.service")
+      ?.prepare?.(
+        { argv: ["shoal", "fleetd"], env },
+        ctx({ etcdEndpoints: () => ["http://127.17.8.201:4001"] }),
+      );
+
+  it("points fleet at this machine's etcd and public address unless user-data says otherwise", () => {
+    expect(prepare({})?.env).toEqual({
+      FLEET_ETCD_SERVERS: "http://127.17.8.201:4001",
+      FLEET_PUBLIC_IP: "127.17.8.201",
+    });
+    expect(
+      prepare({ FLEET_ETCD_SERVERS: "http://x:2379", FLEET_PUBLIC_IP: "1.2.3.4" })?.env,
+    ).toEqual({
+      FLEET_ETCD_SERVERS: "http://x:2379",
+      FLEET_PUBLIC_IP: "1.2.3.4",
     });
   });
 });

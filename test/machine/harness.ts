@@ -78,7 +78,10 @@ export class Machines {
   private readonly agents: ChildProcess[] = [];
 
   /** Boots a new machine, or (with `dir`) boots an existing one again. */
-  async boot(drive: ConfigDrive, opts: { dir?: string } = {}): Promise<BootedMachine> {
+  async boot(
+    drive: ConfigDrive,
+    opts: { dir?: string; boot?: "running" | "failed" } = {},
+  ): Promise<BootedMachine> {
     const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "shoal-machine-"));
     if (!opts.dir) this.dirs.push(dir);
     writeConfigDrive(dir, drive);
@@ -98,7 +101,8 @@ export class Machines {
       return connectMachine(dir);
     });
     const status = () => client.status();
-    await waitFor("boot to finish", async () => (await status()).boot === "running");
+    const want = opts.boot ?? "running";
+    await waitFor(`boot to be ${want}`, async () => (await status()).boot === want);
     return { dir, agent, exited, client, status };
   }
 

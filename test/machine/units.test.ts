@@ -34,6 +34,8 @@ coreos:
         Description=The app
         Requires=prep.service
         After=prep.service
+        Wants=network-online.target
+        After=network-online.target
         [Service]
         Environment=GREETING=hello
         EnvironmentFile=/etc/app.env
@@ -76,6 +78,18 @@ coreos:
       content: |
         [Service]
         ExecStart=/usr/bin/docker daemon
+    - name: one.service
+      command: start
+      content: |
+        [Service]
+        ExecStart=/bin/sleep 1000
+    - name: two.service
+      command: start
+      content: |
+        [Unit]
+        Conflicts=one.service
+        [Service]
+        ExecStart=/bin/sleep 1000
     - name: needs-docker.service
       command: start
       content: |
@@ -117,6 +131,13 @@ describe("user units from cloud-config", () => {
 
     units = (await m.status()).units;
     expect(unit(units, "masked.service")).toMatchObject({ load: "masked", active: "inactive" });
+    expect(unit(units, "network-online.target")).toMatchObject({
+      load: "loaded",
+      active: "active",
+    });
+    expect(unit(units, "multi-user.target")).toMatchObject({ active: "active" });
+    expect(unit(units, "one.service")).toMatchObject({ active: "inactive" }); // two conflicts with it
+    expect(unit(units, "two.service")).toMatchObject({ active: "active" });
     expect(existsSync(join(root, "run/systemd/system/rt.service"))).toBe(true);
     expect(unit(units, "rt.service")).toMatchObject({ active: "inactive", sub: "dead" });
     expect(journalOf(m.dir, "rt.service")).toContain("oneshot ran");
@@ -152,6 +173,7 @@ describe("user units from cloud-config", () => {
     expect(lines.some((l) => l.endsWith(": hello from fleet"))).toBe(true);
     await m.client.remove("hello.service");
     expect(existsSync(join(root, "etc/systemd/system/hello.service"))).toBe(false);
+    expect(unit((await m.status()).units, "hello.service")).toBeUndefined();
 
     // Reboot: runtime files are gone and re-applied, enabled units start at boot.
     await m.client.halt();
@@ -194,6 +216,35 @@ coreos:
     await m.client.reprovision();
     expect(unit((await m.status()).units, "added.service")).toMatchObject({ active: "active" });
     expect(readFileSync(join(machinePaths(m.dir).root, "etc/hostname"), "utf8")).toBe("renamed\n");
+  });
+});
+
+describe("other user-data", () => {
+  it("runs a #! script as a transient unit, with the machine's addresses substituted", async () => {
+    const m = await machines.boot({
+      userData: "#!/bin/sh\necho hello from $private_ipv4 > greeting\n",
+      meta: meta(215),
+    });
+    const root = machinePaths(m.dir).root;
+    await waitFor("the script to run", () => existsSync(join(root, "greeting")));
+    expect(readFileSync(join(root, "greeting"), "utf8")).toBe("hello from 127.17.8.215\n");
+    const name = readFileSync(join(root, "var/lib/coreos-cloudinit/scripts/unit-name"), "utf8");
+    expect(name).toMatch(/^coreos-cloudinit-[0-9a-f]+\.service$/);
+    expect(unit((await m.status()).units, name)).toMatchObject({ load: "loaded" });
+  });
+
+  it("fails the boot on unrecognized user-data, and says why", async () => {
+    const m = await machines.boot(
+      { userData: "hostname: a\n", meta: meta(216) },
+      { boot: "failed" },
+    );
+    const status = await m.status();
+    expect(status).toMatchObject({ boot: "failed", reason: "Unrecognized user-data format" });
+    // Its shell still has the machine's commands.
+    expect(existsSync(join(machinePaths(m.dir).bin, "systemctl"))).toBe(true);
+    expect(readFileSync(machinePaths(m.dir).console, "utf8")).toContain(
+      "boot failed: Unrecognized user-data format",
+    );
   });
 });
 

@@ -1,13 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { UsageError } from "../../errors/index.js";
-import {
-  connectMachine,
-  type MachineClient,
-  type MachineStatus,
-  runAgent,
-  type UnitState,
-} from "../../machine/index.js";
+import type { MachineClient, MachineStatus, UnitState } from "../../machine/index.js";
 import type { IO } from "../io.js";
 
 const SHOAL_BIN = fileURLToPath(new URL("../bin.js", import.meta.url));
@@ -17,6 +11,10 @@ function machineDir(io: IO, dir: string | undefined): string {
   if (!d) throw new UsageError("no machine: give --dir or set SHOAL_MACHINE_DIR");
   return d;
 }
+
+// Loaded on use, so the other commands do not load the machine's init.
+const load = () => import("../../machine/index.js");
+const connect = async (dir: string) => (await load()).connectMachine(dir);
 
 function version(): string {
   return process.env.npm_package_version ?? "0.1.0";
@@ -37,7 +35,7 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
       const program = cmd.parent?.parent;
       const commands = program ? program.commands.map((c) => c.name()) : [];
       setExit(
-        await runAgent({
+        await (await load()).runAgent({
           machineDir: opts.dir,
           root: opts.root,
           shoal: { argv: [process.execPath, SHOAL_BIN], commands },
@@ -47,21 +45,22 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
     });
 
   const systemctl = machine.command("systemctl").description("control the machine's units");
-  systemctl
-    .command("list-units")
+  // systemctl's display flags, accepted so habits work; output is never paged.
+  const displayFlags = (c: Command) =>
+    c.option("--no-pager", "(accepted; shoal never pages)").option("-l, --full", "(accepted)");
+  displayFlags(systemctl.command("list-units", { isDefault: true }))
     .addOption(dirOption())
     .option("--all", "also units that are not loaded")
     .action(async (opts: { dir?: string; all?: boolean }) => {
-      const client = await connectMachine(machineDir(io, opts.dir));
+      const client = await connect(machineDir(io, opts.dir));
       const status = await client.status();
       io.stdout.write(renderUnits(status, Boolean(opts.all)));
     });
-  systemctl
-    .command("status")
+  displayFlags(systemctl.command("status"))
     .argument("<unit...>")
     .addOption(dirOption())
     .action(async (units: string[], opts: { dir?: string }) => {
-      const client = await connectMachine(machineDir(io, opts.dir));
+      const client = await connect(machineDir(io, opts.dir));
       const status = await client.status();
       let code = 0;
       for (const name of units.map(withSuffix)) {
@@ -82,7 +81,7 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
       .argument("<unit...>")
       .addOption(dirOption())
       .action(async (units: string[], opts: { dir?: string }) => {
-        const client = await connectMachine(machineDir(io, opts.dir));
+        const client = await connect(machineDir(io, opts.dir));
         let code = 0;
         for (const name of units.map(withSuffix)) {
           try {
@@ -104,12 +103,13 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
     .addOption(dirOption())
     .requiredOption("-u, --unit <unit>", "the unit")
     .option("-f, --follow", "keep printing new records")
+    .option("--no-pager", "(accepted; shoal never pages)")
     .option("-n, --lines <n>", "only the last N records", (v) => {
       if (!/^\d+$/.test(v)) throw new UsageError(`-n: expected a number, got "${v}"`);
       return Number(v);
     })
     .action(async (opts: { dir?: string; unit: string; follow?: boolean; lines?: number }) => {
-      const client = await connectMachine(machineDir(io, opts.dir));
+      const client = await connect(machineDir(io, opts.dir));
       const lines = opts.lines ?? (opts.follow ? 10 : undefined);
       for await (const line of client.journal(withSuffix(opts.unit), {
         lines,

@@ -14,6 +14,7 @@ import {
 import type { Journal } from "./journal.js";
 import { enabledUnits, type LoadedUnit, type LoadState, listUnitFiles, loadUnit } from "./load.js";
 import { startOrder } from "./order.js";
+import type { GroupReaper } from "./reaper.js";
 import type { UnitSpec } from "./spec.js";
 
 export type ActiveState = "inactive" | "activating" | "active" | "deactivating" | "failed";
@@ -45,6 +46,8 @@ interface Runtime {
   reason?: string;
   main?: Proc;
   helpers: Set<Proc>;
+  /** Process groups started for the unit (one per process it ran), killed when it stops. */
+  groups: Set<number>;
   stopping: boolean;
   restartTimer?: NodeJS.Timeout;
   starts: number[];
@@ -63,6 +66,8 @@ export interface InitOptions {
   binDir: string;
   /** The agent's own log (console.log). */
   log: (message: string) => void;
+  /** Kills what unit processes forked, should the agent die without a halt. */
+  reaper: GroupReaper;
   /**
    * Where the machine's own unit files are read: its own layer (machineDir/root),
    * so a host's /etc/systemd/system never leaks into a machine whose / is an
@@ -94,6 +99,7 @@ export class Init {
         active: "inactive",
         sub: "dead",
         helpers: new Set(),
+        groups: new Set(),
         stopping: false,
         starts: [],
         job: Promise.resolve(),
@@ -181,6 +187,14 @@ export class Init {
     await this.serialize(rt, () => this.stopOne(rt));
   }
 
+  /** Stops a unit and forgets it (its file is going away). */
+  async remove(name: string): Promise<void> {
+    await this.stop(name);
+    this.units.delete(name);
+    const i = this.activeOrder.indexOf(name);
+    if (i >= 0) this.activeOrder.splice(i, 1);
+  }
+
   async restart(name: string): Promise<boolean> {
     await this.stop(name);
     return this.start(name);
@@ -207,8 +221,9 @@ export class Init {
     }
   }
 
-  /** Starts what the boot targets want (units enabled on an earlier boot). */
+  /** Reaches the boot target, then starts what it wants (units enabled on an earlier boot). */
   async startEnabled(): Promise<void> {
+    await this.start("multi-user.target");
     for (const name of enabledUnits(this.opts.unitRoot)) await this.start(name);
   }
 
@@ -234,6 +249,13 @@ export class Init {
           rt,
           `dependency ${dep} failed: ${d?.reason ?? d?.loaded.reason ?? "not started"}`,
         );
+    }
+    for (const other of spec.conflicts) {
+      const o = this.units.get(other);
+      if (o && o.name !== rt.name && (o.main || o.active === "active")) {
+        this.say(rt.name, `Stopping ${other}, which conflicts with ${rt.name}.`);
+        await this.stopOne(o);
+      }
     }
     const now = Date.now();
     rt.starts = rt.starts.filter((t) => now - t < START_LIMIT.intervalMs);
@@ -315,6 +337,8 @@ export class Init {
     if (rt.main !== proc) return;
     rt.main = undefined;
     if (rt.stopping) return;
+    // As systemd does when the main process exits: what it left behind goes too.
+    this.killGroups(rt);
     const how = signal
       ? `code=killed, signal=${signal.replace(/^SIG/, "")}`
       : `code=exited, status=${code}`;
@@ -363,7 +387,7 @@ export class Init {
       if (rt.main) env.MAINPID = String(rt.main.pid);
       for (const line of spec.execStop)
         await this.runHelper(rt, spec, line, env, spec.timeoutStopSec);
-      if (rt.main) await this.terminate(rt.main, spec.timeoutStopSec, rt.name);
+      if (rt.main) await this.terminate(rt, rt.main, spec.timeoutStopSec);
       for (const line of spec.execStopPost)
         await this.runHelper(rt, spec, line, env, spec.timeoutStopSec);
     } catch (err) {
@@ -377,20 +401,28 @@ export class Init {
     }
   }
 
-  /** SIGTERM to the process group, SIGKILL after the grace period. */
-  private async terminate(proc: Proc, graceMs: number, unit: string): Promise<void> {
-    signalGroup(proc.pid, "SIGTERM");
+  /** SIGTERM to the unit's process groups, SIGKILL after the grace period. */
+  private async terminate(rt: Runtime, main: Proc, graceMs: number): Promise<void> {
+    for (const g of rt.groups) signalGroup(g, "SIGTERM");
     const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), graceMs).unref());
-    if ((await Promise.race([proc.exited, timer])) === "timeout") {
-      this.say(unit, `State 'stop-sigterm' timed out. Killing.`);
-      signalGroup(proc.pid, "SIGKILL");
-      await proc.exited;
+    if ((await Promise.race([main.exited, timer])) === "timeout") {
+      this.say(rt.name, `State 'stop-sigterm' timed out. Killing.`);
+      signalGroup(main.pid, "SIGKILL");
+      await main.exited;
     }
+  }
+
+  private killGroups(rt: Runtime): void {
+    for (const g of rt.groups) {
+      signalGroup(g, "SIGKILL");
+      this.opts.reaper.remove(g);
+    }
+    rt.groups.clear();
   }
 
   private async killAll(rt: Runtime): Promise<void> {
     const procs = [...rt.helpers, ...(rt.main ? [rt.main] : [])];
-    for (const p of procs) signalGroup(p.pid, "SIGKILL");
+    this.killGroups(rt);
     await Promise.all(procs.map((p) => p.exited));
   }
 
@@ -399,7 +431,12 @@ export class Init {
     this.halted = true;
     for (const rt of this.units.values()) clearTimeout(rt.restartTimer);
     const running = [...this.units.values()].filter(
-      (rt) => rt.main || rt.helpers.size || rt.active === "active" || rt.active === "activating",
+      (rt) =>
+        rt.main ||
+        rt.helpers.size ||
+        rt.groups.size ||
+        rt.active === "active" ||
+        rt.active === "activating",
     );
     const order = [...this.activeOrder].reverse();
     running.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
@@ -530,6 +567,9 @@ export class Init {
     });
     const pid = child.pid;
     if (pid === undefined) throw new UnitFailure(`could not start ${program}`);
+    // The group outlives the process when it forked: it belongs to the unit until the unit stops.
+    rt.groups.add(pid);
+    this.opts.reaper.add(pid);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
       (resolve) => {
         child.once("exit", (code, signal) => resolve({ code, signal }));

@@ -21,7 +21,9 @@ export class Journal extends EventEmitter {
   /** Appends one record; `pid` is the process that said it (the init's own messages have none). */
   write(unit: string, message: string, pid?: number): void {
     const ident = pid === undefined ? `${unit}` : `${unit}[${pid}]`;
-    const line = `${new Date().toISOString()} ${this.hostname} ${ident}: ${message}`;
+    // One record, one line: a message with line breaks stays one record.
+    const text = message.replace(/\r?\n/g, " ");
+    const line = `${new Date().toISOString()} ${this.hostname} ${ident}: ${text}`;
     let stream = this.streams.get(unit);
     if (!stream) {
       stream = createWriteStream(journalFile(this.dir, unit), { flags: "a" });

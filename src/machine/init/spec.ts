@@ -19,6 +19,7 @@ export interface UnitSpec {
   before: string[];
   requires: string[];
   wants: string[];
+  conflicts: string[];
   wantedBy: string[];
   type: ServiceType;
   remainAfterExit: boolean;
@@ -98,6 +99,7 @@ export function toSpec(name: string, assignments: Assignment[]): UnitSpec {
     before: list("Unit.Before"),
     requires: [...list("Unit.Requires"), ...list("Unit.BindsTo"), ...list("Unit.Requisite")],
     wants: list("Unit.Wants"),
+    conflicts: list("Unit.Conflicts"),
     wantedBy: [...list("Install.WantedBy"), ...list("Install.RequiredBy")],
     type: type as ServiceType,
     remainAfterExit: bool(one("Service.RemainAfterExit")),

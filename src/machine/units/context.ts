@@ -10,6 +10,8 @@ export interface MachineContext {
   publicIpv4?: string;
   sharedNetwork: boolean;
   etcd: EtcdRole;
+  /** This machine's etcd client URLs (its member or proxy), as its etcdctl uses them. */
+  etcdEndpoints?: () => string[];
   /** How to run shoal itself (`shoal fleetd` in fleet.service), and which commands it has. */
   shoal: { argv: string[]; commands: string[] };
 }

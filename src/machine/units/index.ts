@@ -2,6 +2,7 @@ import type { BuiltinUnit } from "./context.js";
 import { etcdService } from "./etcd.js";
 import { etcd2Service } from "./etcd2.js";
 import { fleetService, locksmithdService, updateEngineService } from "./shoal-services.js";
+import { targetUnits } from "./targets.js";
 
 export type { BuiltinUnit, MachineContext } from "./context.js";
 export { etcd04To34 } from "./etcd.js";
@@ -9,8 +10,12 @@ export { bindToMachine, etcd34Env } from "./etcd-env.js";
 
 /** The units every machine has without a unit file in its root. */
 export const builtinUnits: ReadonlyMap<string, BuiltinUnit> = new Map(
-  [etcdService, etcd2Service, fleetService, locksmithdService, updateEngineService].map((u) => [
-    u.name,
-    u,
-  ]),
+  [
+    etcdService,
+    etcd2Service,
+    fleetService,
+    locksmithdService,
+    updateEngineService,
+    ...targetUnits,
+  ].map((u) => [u.name, u]),
 );

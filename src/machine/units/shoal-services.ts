@@ -18,8 +18,8 @@ WantedBy=multi-user.target
   prepare({ argv, env }, ctx) {
     const out = { ...env };
     // fleet's default (127.0.0.1:2379) is not this machine's etcd on a shared network.
-    if (!out.FLEET_ETCD_SERVERS && ctx.privateIpv4)
-      out.FLEET_ETCD_SERVERS = `http://${ctx.privateIpv4}:2379`;
+    if (!out.FLEET_ETCD_SERVERS && ctx.etcdEndpoints)
+      out.FLEET_ETCD_SERVERS = ctx.etcdEndpoints().join(",");
     if (!out.FLEET_PUBLIC_IP && ctx.publicIpv4) out.FLEET_PUBLIC_IP = ctx.publicIpv4;
     return { argv, env: out, notes: [] };
   },

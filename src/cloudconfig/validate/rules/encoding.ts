@@ -14,7 +14,7 @@ export function checkEncoding(root: ValueNode): Finding[] {
     const decodable = content && isScalar(content.value) && content.value.kind !== "null";
     const ok = decodable && decodeContent(scalarBytes(content.value), name).ok;
     if (!ok) {
-      const at = decodable ? content.keyOffset : encoding.keyOffset;
+      const at = (content ?? encoding).keyOffset;
       findings.push(error(at, `content cannot be decoded as "${name}"`));
     }
   }
