@@ -9,7 +9,6 @@
  * v3 watch per replica on e/ wakes local long-polls for writes made anywhere.
  */
 import { Etcd3, type IKeyValue, type Watcher } from "etcd3";
-import type { Clock } from "./clock.js";
 import type { MemberEvent, MemberNode, TokenInfo } from "./protocol.js";
 import { SIZE_INDEX } from "./protocol.js";
 import type { CreateMemberResult, DeleteMemberResult, Store } from "./store.js";
@@ -36,15 +35,27 @@ export class EtcdStore implements Store {
   private constructor(
     private client: Etcd3,
     private watcher: Watcher,
+    onError: (err: unknown) => void,
   ) {
-    watcher.on("put", (kv) => this.onEvent(kv));
+    watcher.on("put", (kv) => {
+      try {
+        this.onEvent(kv);
+      } catch (err) {
+        onError(err); // a foreign value under our prefix must not take the server down
+      }
+    });
+    // Without a listener an 'error' event would throw; etcd3 reconnects on its own otherwise.
+    watcher.on("error", onError);
   }
 
-  static async open(endpoints: string[], _clock: Clock): Promise<EtcdStore> {
+  static async open(
+    endpoints: string[],
+    onError: (err: unknown) => void = () => {},
+  ): Promise<EtcdStore> {
     const client = new Etcd3({ hosts: endpoints, dialTimeout: 3000 });
     try {
       const watcher = await client.watch().prefix(`${P}e/`).create();
-      return new EtcdStore(client, watcher);
+      return new EtcdStore(client, watcher, onError);
     } catch (err) {
       client.close();
       throw err;
@@ -119,7 +130,7 @@ export class EtcdStore implements Store {
     name: string,
     value: string,
     now: number,
-    limit: number,
+    limitFor: (size: number) => number,
   ): Promise<CreateMemberResult> {
     const mkey = `${memberPrefix(token)}${name}`;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -128,6 +139,7 @@ export class EtcdStore implements Store {
       const { doc, rev } = found;
       if ((await this.client.get(mkey).exec()).kvs.length > 0)
         return { kind: "exists", index: doc.idx };
+      const limit = limitFor(doc.size);
       if ((await this.client.getAll().prefix(memberPrefix(token)).count()) >= limit) {
         return { kind: "full", index: doc.idx, limit };
       }
@@ -236,11 +248,16 @@ export class EtcdStore implements Store {
 
   async stats(now: number) {
     const all = await this.client.getAll().prefix(`${P}t/`).strings();
-    const tokens = Object.values(all).filter(
-      (raw) => (JSON.parse(raw) as TokenDoc).expiresAt > now,
+    const live = new Set(
+      Object.entries(all)
+        .filter(([, raw]) => (JSON.parse(raw) as TokenDoc).expiresAt > now)
+        .map(([key]) => key.slice(`${P}t/`.length)),
+    );
+    const memberKeys = await this.client.getAll().prefix(`${P}m/`).keys();
+    const members = memberKeys.filter((k) =>
+      live.has(k.toString().slice(`${P}m/`.length).split("/")[0] as string),
     ).length;
-    const members = await this.client.getAll().prefix(`${P}m/`).count();
-    return { tokens, members };
+    return { tokens: live.size, members };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,5 @@
 /** Turns a `--store` spec into a store: `sqlite:PATH` or `etcd:URL[,URL...]`. */
 import { InputError } from "../errors/index.js";
-import type { Clock } from "./clock.js";
-import { EtcdStore } from "./etcd-store.js";
 import { SqliteStore } from "./sqlite-store.js";
 import type { Store } from "./store.js";
 
@@ -32,8 +30,9 @@ export function parseStoreSpec(spec: string): StoreSpec {
   throw bad(`unknown kind "${kind}"`);
 }
 
-export async function openStore(spec: StoreSpec, clock: Clock): Promise<Store> {
-  return spec.kind === "sqlite"
-    ? new SqliteStore(spec.path)
-    : EtcdStore.open(spec.endpoints, clock);
+export async function openStore(spec: StoreSpec, onError?: (err: unknown) => void): Promise<Store> {
+  if (spec.kind === "sqlite") return new SqliteStore(spec.path);
+  // Loaded on demand: the etcd client (gRPC, protobufs) is weight a SQLite server does not need.
+  const { EtcdStore } = await import("./etcd-store.js");
+  return EtcdStore.open(spec.endpoints, onError);
 }

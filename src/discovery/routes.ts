@@ -4,7 +4,7 @@
  * etcd-style JSON error; nothing here may crash the process.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { DiscoveryError, ErrorCode } from "./errors.js";
+import { badRequest, DiscoveryError, ErrorCode } from "./errors.js";
 import type { Metrics } from "./metrics.js";
 import { parseRequest } from "./protocol.js";
 import { type DiscoveryService, errorReply, type Reply } from "./service.js";
@@ -23,7 +23,19 @@ Tokens are valid for TTL; sizes 1..MAX. Health: URL/health. Metrics: URL/metrics
 
 class BodyTooLarge extends Error {}
 
+/** Origin-form targets only; "//x" is a path here, not an authority. */
+function requestUrl(target: string): URL | undefined {
+  if (!target.startsWith("/")) return undefined;
+  try {
+    return new URL(`http://discovery.invalid${target}`);
+  } catch {
+    return undefined;
+  }
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
+  const chunked = req.headers["transfer-encoding"] !== undefined;
+  if (!chunked && Number(req.headers["content-length"] ?? 0) === 0) return Promise.resolve("");
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > MAX_BODY_BYTES) return reject(new BodyTooLarge());
@@ -74,7 +86,9 @@ export function createHandler({ service, metrics, ttlText, onError }: RouteOptio
       write(res, reply, close);
     };
     try {
-      const url = new URL(req.url ?? "/", "http://discovery.invalid");
+      const url = requestUrl(req.url ?? "/");
+      if (!url)
+        return done(errorReply(badRequest(ErrorCode.InvalidField, "request target is not a path")));
       let body: string;
       try {
         body = await readBody(req);
@@ -124,8 +138,10 @@ export function createHandler({ service, metrics, ttlText, onError }: RouteOptio
         case "new":
           return done(await service.newToken(op.size, req.socket.remoteAddress ?? "unknown"));
         default: {
+          if (op.kind !== "watch") return done(await service.run(op));
+          // A held watch needs to know when the client leaves, to stop waiting early.
           const closed = new AbortController();
-          res.on("close", () => closed.abort());
+          res.on("close", () => res.writableFinished || closed.abort());
           return done(await service.run(op, closed.signal));
         }
       }

@@ -56,7 +56,7 @@ export function formatDuration(ms: number): string {
 export async function startDiscoveryServer(opts: DiscoveryServerOptions): Promise<DiscoveryServer> {
   const clock = opts.clock ?? systemClock;
   const tokenTtlMs = opts.tokenTtlMs ?? DEFAULTS.tokenTtlMs;
-  const store = await openStore(parseStoreSpec(opts.store), clock);
+  const store = await openStore(parseStoreSpec(opts.store), opts.onError);
   const metrics = createMetrics(() => store.stats(clock.now()));
   const http = createServer();
   try {
@@ -95,6 +95,9 @@ export async function startDiscoveryServer(opts: DiscoveryServerOptions): Promis
   // Long-polls are held for up to holdMs; Node's own request timeout must not cut them first.
   http.requestTimeout = 0;
   http.headersTimeout = 30_000;
+  // etcd's Go client keeps idle connections forever; closing them after Node's default 5 s
+  // races with its next request on them (a reset PUT is fatal to etcd's bootstrap).
+  http.keepAliveTimeout = 65_000;
   const stopGc = startGc(store, clock, gcInterval(tokenTtlMs), opts.onError);
   let closing: Promise<void> | undefined;
   return {

@@ -118,7 +118,7 @@ export class DiscoveryService {
   /** Runs one token operation; `closed` fires when the client goes away mid long-poll. */
   async run(
     op: Exclude<Operation, { kind: "home" | "health" | "metrics" | "robots" | "new" }>,
-    closed: AbortSignal,
+    closed?: AbortSignal,
   ): Promise<Reply> {
     const now = this.clock.now();
     const { token } = op;
@@ -142,9 +142,8 @@ export class DiscoveryService {
         return json(200, memberBody("get", token, node), info.index);
       }
       case "put": {
-        const limit = await this.sizeLimit(token, now);
         const result = await this.timed("createMember", () =>
-          this.store.createMember(token, op.member, op.value, now, limit),
+          this.store.createMember(token, op.member, op.value, now, memberLimit),
         );
         const key = `/${token}/${op.member}`;
         switch (result.kind) {
@@ -178,13 +177,8 @@ export class DiscoveryService {
         return json(200, deleteTokenBody(result.info, result.index), result.index);
       }
       case "watch":
-        return this.watch(op, closed);
+        return this.watch(op, closed ?? new AbortController().signal);
     }
-  }
-
-  private async sizeLimit(token: string, now: number): Promise<number> {
-    const found = await this.timed("getToken", () => this.store.getToken(token, now));
-    return found ? memberLimit(found.info.size) : 0;
   }
 
   private async watch(
@@ -239,7 +233,7 @@ export class DiscoveryService {
     const now = this.clock.now();
     try {
       await this.store.createToken({ token, size: 1, createdAt: now, expiresAt: now + 60_000 });
-      const created = await this.store.createMember(token, "probe", "ok", now, 1);
+      const created = await this.store.createMember(token, "probe", "ok", now, () => 1);
       const read = await this.store.getToken(token, now);
       await this.store.deleteToken(token, now);
       if (created.kind !== "created" || read?.members[0]?.value !== "ok") {

@@ -58,6 +58,14 @@ export class SqliteStore implements Store {
   private db: Database.Database;
   private subscribers = new Subscribers();
   private q;
+  /**
+   * Recently used tokens as SQLite last committed them. This process is the
+   * file's only writer, so the copy stays exact; reads (most requests) then
+   * skip SQLite. Bounded: least recently used tokens fall out.
+   */
+  private cache = new Map<string, { info: TokenInfo; members: MemberNode[] }>();
+  private static readonly CACHE_TOKENS = 20_000;
+  private tx: ReturnType<SqliteStore["transactions"]>;
 
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -109,18 +117,90 @@ export class SqliteStore implements Store {
          FROM tokens t WHERE expires_at > ?`,
       ),
     };
+    this.tx = this.transactions();
+  }
+
+  /** Transactions are built once: wrapping a function per call costs more than the queries. */
+  private transactions() {
+    return {
+      getToken: this.db.transaction((token: string, now: number) => {
+        const row = this.q.token.get(token, now);
+        if (!row) return undefined;
+        return { info: tokenInfo(row), members: this.q.members.all(token).map(memberNode) };
+      }),
+      createMember: this.db.transaction(
+        (
+          token: string,
+          name: string,
+          value: string,
+          now: number,
+          limitFor: (size: number) => number,
+        ): CreateMemberResult => {
+          const row = this.q.token.get(token, now);
+          if (!row) return { kind: "no-token" };
+          if (this.q.member.get(token, name)) return { kind: "exists", index: row.idx };
+          const limit = limitFor(row.size);
+          if ((this.q.memberCount.get(token)?.n ?? 0) >= limit) {
+            return { kind: "full", index: row.idx, limit };
+          }
+          const index = row.idx + 1;
+          this.q.bump.run(index, token);
+          this.q.insertMember.run(token, name, value, index, index);
+          this.q.insertEvent.run(token, index, name, value);
+          return {
+            kind: "created",
+            node: { name, value, createdIndex: index, modifiedIndex: index },
+          };
+        },
+      ),
+      deleteMember: this.db.transaction(
+        (token: string, name: string, now: number): DeleteMemberResult => {
+          const row = this.q.token.get(token, now);
+          if (!row) return { kind: "no-token" };
+          const prev = this.q.member.get(token, name);
+          if (!prev) return { kind: "no-key", index: row.idx };
+          const index = row.idx + 1;
+          this.q.deleteMember.run(token, name);
+          this.q.bump.run(index, token);
+          return { kind: "deleted", prev: memberNode(prev), index };
+        },
+      ),
+      deleteToken: this.db.transaction((token: string, now: number) => {
+        const row = this.q.token.get(token, now);
+        if (!row) return undefined;
+        this.drop(token);
+        return { info: tokenInfo(row), index: row.idx + 1 };
+      }),
+      deleteExpired: this.db.transaction((now: number) => {
+        const tokens = this.q.expired.all(now);
+        for (const { token } of tokens) {
+          this.drop(token);
+          this.cache.delete(token);
+        }
+        return tokens.length;
+      }),
+    };
+  }
+
+  private remember(token: string, entry: { info: TokenInfo; members: MemberNode[] }): void {
+    this.cache.delete(token);
+    this.cache.set(token, entry);
+    if (this.cache.size > SqliteStore.CACHE_TOKENS) {
+      this.cache.delete(this.cache.keys().next().value as string);
+    }
   }
 
   async createToken(info: Omit<TokenInfo, "index">): Promise<void> {
     this.q.insertToken.run(info.token, info.size, SIZE_INDEX, info.createdAt, info.expiresAt);
+    this.remember(info.token, { info: { ...info, index: SIZE_INDEX }, members: [] });
   }
 
   async getToken(token: string, now: number) {
-    return this.db.transaction(() => {
-      const row = this.q.token.get(token, now);
-      if (!row) return undefined;
-      return { info: tokenInfo(row), members: this.q.members.all(token).map(memberNode) };
-    })();
+    const cached = this.cache.get(token);
+    if (cached) return cached.info.expiresAt > now ? cached : undefined;
+    const found = this.tx.getToken(token, now);
+    if (found) this.remember(token, found);
+    return found;
   }
 
   async createMember(
@@ -128,54 +208,31 @@ export class SqliteStore implements Store {
     name: string,
     value: string,
     now: number,
-    limit: number,
+    limitFor: (size: number) => number,
   ): Promise<CreateMemberResult> {
-    const result = this.db
-      .transaction((): CreateMemberResult => {
-        const row = this.q.token.get(token, now);
-        if (!row) return { kind: "no-token" };
-        if (this.q.member.get(token, name)) return { kind: "exists", index: row.idx };
-        if ((this.q.memberCount.get(token)?.n ?? 0) >= limit) {
-          return { kind: "full", index: row.idx, limit };
-        }
-        const index = row.idx + 1;
-        this.q.bump.run(index, token);
-        this.q.insertMember.run(token, name, value, index, index);
-        this.q.insertEvent.run(token, index, name, value);
-        return {
-          kind: "created",
-          node: { name, value, createdIndex: index, modifiedIndex: index },
-        };
-      })
-      .immediate();
-    if (result.kind === "created") this.subscribers.emit({ token, ...result.node });
+    const result = this.tx.createMember.immediate(token, name, value, now, limitFor);
+    if (result.kind === "created") {
+      const cached = this.cache.get(token);
+      if (cached) {
+        // Replaced, not mutated: a reader holding the old entry keeps a consistent snapshot.
+        this.remember(token, {
+          info: { ...cached.info, index: result.node.modifiedIndex },
+          members: [...cached.members, result.node],
+        });
+      }
+      this.subscribers.emit({ token, ...result.node });
+    }
     return result;
   }
 
   async deleteMember(token: string, name: string, now: number): Promise<DeleteMemberResult> {
-    return this.db
-      .transaction((): DeleteMemberResult => {
-        const row = this.q.token.get(token, now);
-        if (!row) return { kind: "no-token" };
-        const prev = this.q.member.get(token, name);
-        if (!prev) return { kind: "no-key", index: row.idx };
-        const index = row.idx + 1;
-        this.q.deleteMember.run(token, name);
-        this.q.bump.run(index, token);
-        return { kind: "deleted", prev: memberNode(prev), index };
-      })
-      .immediate();
+    this.cache.delete(token);
+    return this.tx.deleteMember.immediate(token, name, now);
   }
 
   async deleteToken(token: string, now: number) {
-    return this.db
-      .transaction(() => {
-        const row = this.q.token.get(token, now);
-        if (!row) return undefined;
-        this.drop(token);
-        return { info: tokenInfo(row), index: row.idx + 1 };
-      })
-      .immediate();
+    this.cache.delete(token);
+    return this.tx.deleteToken.immediate(token, now);
   }
 
   private drop(token: string): void {
@@ -208,13 +265,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteExpired(now: number): Promise<number> {
-    return this.db
-      .transaction(() => {
-        const tokens = this.q.expired.all(now);
-        for (const { token } of tokens) this.drop(token);
-        return tokens.length;
-      })
-      .immediate();
+    return this.tx.deleteExpired.immediate(now);
   }
 
   async stats(now: number) {

@@ -24,13 +24,13 @@ export interface Store {
     token: string,
     now: number,
   ): Promise<{ info: TokenInfo; members: MemberNode[] } | undefined>;
-  /** Registers a member at the token's next index, unless it exists or the token holds `limit` members. */
+  /** Registers a member at the token's next index, unless it exists or the token holds limitFor(size) members. */
   createMember(
     token: string,
     name: string,
     value: string,
     now: number,
-    limit: number,
+    limitFor: (size: number) => number,
   ): Promise<CreateMemberResult>;
   /** Removes a member; the removal bumps the index but is never a watch event. */
   deleteMember(token: string, name: string, now: number): Promise<DeleteMemberResult>;

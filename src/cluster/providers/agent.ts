@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectMachine } from "../../machine/index.js";
@@ -28,8 +28,6 @@ export function openConsole(machine: MachinePlan): number {
   mkdirSync(machine.dir, { recursive: true });
   return openSync(join(machine.dir, "console.log"), "a");
 }
-
-export { closeSync };
 
 /** Written by the agent when it finished a halt: tells poweroff from aborted. */
 export function shutdownMarker(machine: MachinePlan): string {

@@ -1,11 +1,10 @@
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { privileges, which } from "../../host/index.js";
 import {
   agentArgv,
   clearRunMarkers,
-  closeSync,
   haltAgent,
   hostState,
   openConsole,

@@ -83,15 +83,19 @@ export async function ensureMachineNetwork(
   address: string,
   subnet: string,
 ): Promise<void> {
-  if (!(await listNetns()).includes(ns)) await ip("netns", "add", ns);
-  if (!(await linkExists(veth))) {
-    await ip("link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns);
-  }
-  await ip("link", "set", veth, "master", BRIDGE, "up");
-  await ip("-n", ns, "addr", "replace", `${address}/24`, "dev", "eth0");
-  await ip("-n", ns, "link", "set", "eth0", "up");
-  await ip("-n", ns, "link", "set", "lo", "up");
-  await ip("-n", ns, "route", "replace", "default", "via", gatewayAddress(subnet));
+  // Two `ip -batch` runs instead of one process per command: forks are what a busy host lacks.
+  const host: string[] = [];
+  if (!(await listNetns()).includes(ns)) host.push(`netns add ${ns}`);
+  if (!(await linkExists(veth))) host.push(`link add ${veth} type veth peer name eth0 netns ${ns}`);
+  host.push(`link set ${veth} master ${BRIDGE} up`);
+  await run(["ip", "-batch", "-"], { input: `${host.join("\n")}\n` });
+  const inside = [
+    `addr replace ${address}/24 dev eth0`,
+    "link set eth0 up",
+    "link set lo up",
+    `route replace default via ${gatewayAddress(subnet)}`,
+  ];
+  await run(["ip", "-n", ns, "-batch", "-"], { input: `${inside.join("\n")}\n` });
 }
 
 /** Removes a machine's veth and namespace; what is already gone is fine. */

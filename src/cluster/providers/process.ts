@@ -1,10 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
   agentArgv,
   clearRunMarkers,
-  closeSync,
   haltAgent,
   hostState,
   openConsole,
@@ -79,10 +78,9 @@ export const processProvider: Provider = {
   },
 
   async list(cluster) {
-    return cluster.machines.map((m) => ({
-      name: m.name,
-      state: hostState(m),
-      ...(runningPid(m) !== undefined ? { pid: runningPid(m) } : {}),
-    }));
+    return cluster.machines.map((m) => {
+      const pid = runningPid(m);
+      return { name: m.name, state: hostState(m), ...(pid !== undefined ? { pid } : {}) };
+    });
   },
 };

@@ -59,7 +59,10 @@ async function readiness(ctx: UpContext): Promise<Readiness> {
       ctx.progress.machine(m.name, "booting: waiting for the agent");
       continue;
     }
-    const etcd = status.units.find((u) => ETCD_UNITS.includes(u.name) && u.active === "failed");
+    // Failed, or waiting to be restarted after failing: etcd does not fail its way to health.
+    const etcd = status.units.find(
+      (u) => ETCD_UNITS.includes(u.name) && (u.active === "failed" || u.sub === "auto-restart"),
+    );
     if (etcd) {
       throw new UpFailure(
         `${m.name}: ${etcd.name} failed${etcd.reason ? `: ${etcd.reason}` : ""}`,

@@ -1,9 +1,16 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeConfigDrive } from "../../machine/index.js";
+import { stopLocalServers } from "../discovery.js";
 import { advertisedClientUrl, etcdRole } from "../etcd-role.js";
 import type { MachinePlan } from "../providers/provider.js";
-import { registerCluster, shoalDir, unregisterCluster, writeState } from "../state.js";
+import {
+  registerCluster,
+  registeredClusters,
+  shoalDir,
+  unregisterCluster,
+  writeState,
+} from "../state.js";
 import { insertDiscovery } from "../user-data.js";
 import type { Step } from "./context.js";
 
@@ -76,6 +83,9 @@ export const writeConfigDrives: Step = {
         undo: async () => {
           rmSync(shoalDir(spec.dir), { recursive: true, force: true });
           unregisterCluster(plan.id, ctx.options.env);
+          // The local discovery server this up may have started serves no one now.
+          if (registeredClusters(ctx.options.env).length === 0)
+            await stopLocalServers(ctx.options.env);
         },
       });
     }

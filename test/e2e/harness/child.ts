@@ -6,6 +6,15 @@ import { type ChildProcess, spawn } from "node:child_process";
 
 const LOG_LIMIT = 256 * 1024;
 
+/**
+ * Children still running when this process exits (a crashed bench, a killed
+ * test worker): killed by pid on the way out, so nothing outlives its owner.
+ */
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of live) if (child.pid) child.kill("SIGKILL");
+});
+
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -29,6 +38,7 @@ export class OwnedProcess {
       cwd: opts.cwd,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    live.add(this.child);
     const append = (chunk: Buffer) => {
       this.output += chunk.toString("utf8");
       if (this.output.length > LOG_LIMIT) this.output = this.output.slice(-LOG_LIMIT / 2);
@@ -43,6 +53,7 @@ export class OwnedProcess {
         resolve(this.exit);
       });
       this.child.on("exit", (code, signal) => {
+        live.delete(this.child);
         this.exit = { code, signal };
         for (const fn of this.listeners) fn();
         resolve(this.exit);
@@ -120,6 +131,15 @@ export class OwnedProcess {
     if (this.running && this.child.pid) this.child.kill(sig);
   }
 
+  /** SIGSTOP: the process stays but answers nothing (a hung peer). */
+  pause(): void {
+    this.signal("SIGSTOP");
+  }
+
+  resume(): void {
+    this.signal("SIGCONT");
+  }
+
   /** SIGTERM, then SIGKILL if it is still running after graceMs. */
   async stop(graceMs = 5_000): Promise<Exit> {
     if (!this.running) return this.exit as Exit;
@@ -134,6 +154,7 @@ export class OwnedProcess {
 
   /** SIGKILL, and wait for the exit. */
   async kill(): Promise<Exit> {
+    this.signal("SIGCONT"); // a paused process must not outlive its owner
     this.signal("SIGKILL");
     return this.exited;
   }

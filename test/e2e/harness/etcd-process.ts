@@ -87,21 +87,39 @@ export class EtcdProcess extends OwnedProcess {
     }
   }
 
-  /** Polls /health until it answers true; fails early if etcd exits. */
+  /** Polls /health until it answers true; fails at once, with etcd's log, if etcd exits. */
   async waitHealthy(timeoutMs = 30_000): Promise<void> {
-    await waitFor(
-      async () => {
-        if (!this.running) throw new Error(`etcd ${this.name} exited: ${this.logs().slice(-3000)}`);
-        return this.healthy();
-      },
-      { timeoutMs, intervalMs: 20, what: `etcd ${this.name} healthy at ${this.clientUrl}` },
-    ).catch((err: Error) => {
-      throw new Error(
-        `${err.message}\n--- etcd ${this.name} log tail ---\n${this.logs().slice(-3000)}`,
-      );
+    let done = false;
+    const exited = this.exited.then((exit) => {
+      if (!done)
+        throw new Error(`etcd ${this.name} exited (${JSON.stringify(exit)}) before it was healthy`);
     });
+    exited.catch(() => {}); // observed below; no unhandled rejection when health wins
+    try {
+      await Promise.race([
+        waitFor(() => this.healthy(), {
+          timeoutMs,
+          intervalMs: 20,
+          what: `etcd ${this.name} healthy at ${this.clientUrl}`,
+        }),
+        exited,
+      ]);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(
+        `${message}\n--- etcd ${this.name} log tail ---\n${this.logs().slice(-3000)}`,
+      );
+    } finally {
+      done = true;
+    }
   }
 }
+
+/** Temp dirs of groups not cleaned up yet; removed if this process exits first (a crash). */
+const pendingDirs = new Set<string>();
+process.once("exit", () => {
+  for (const dir of pendingDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 /**
  * Owns every etcd (and temp dir) a test starts; `cleanup()` in afterEach
@@ -115,6 +133,7 @@ export class EtcdGroup {
   tempDir(prefix = "shoal-etcd-"): string {
     const dir = mkdtempSync(join(tmpdir(), prefix));
     this.dirs.push(dir);
+    pendingDirs.add(dir);
     return dir;
   }
 
@@ -142,7 +161,10 @@ export class EtcdGroup {
 
   async cleanup(): Promise<Exit[]> {
     const exits = await Promise.all(this.members.splice(0).map((m) => m.kill()));
-    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    for (const dir of this.dirs.splice(0)) {
+      rmSync(dir, { recursive: true, force: true });
+      pendingDirs.delete(dir);
+    }
     return exits;
   }
 }

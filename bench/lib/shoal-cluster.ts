@@ -1,0 +1,100 @@
+/**
+ * A shoal cluster directory for benchmarks: shoal.yaml, the coreos-vagrant
+ * sample as user-data, a private state dir, and the built CLI to drive it.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const BIN = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const SAMPLE = new URL("../../test/fixtures/coreos-vagrant/user-data.sample", import.meta.url);
+
+/** The raft timers both sides of every cluster benchmark use (the issue's measuring note). */
+export const RAFT = { heartbeatMs: 10, electionMs: 100 };
+
+export interface BenchCluster {
+  dir: string;
+  /** `shoal ARGS` in the cluster directory; rejects with the output unless it exits 0. */
+  shoal(args: string[]): Promise<void>;
+  remove(): Promise<void>;
+}
+
+export function benchCluster(settings: Record<string, string | number>): BenchCluster {
+  const dir = mkdtempSync(join(tmpdir(), "shoal-bench-"));
+  const state = mkdtempSync(join(tmpdir(), "shoal-bench-state-"));
+  copyFileSync(SAMPLE, join(dir, "user-data"));
+  writeFileSync(
+    join(dir, "shoal.yaml"),
+    Object.entries(settings)
+      .map(([k, v]) => `${k}: ${v}\n`)
+      .join(""),
+  );
+  const env = {
+    ...process.env,
+    SHOAL_STATE_DIR: state,
+    SHOAL_ETCD_HEARTBEAT_INTERVAL: String(RAFT.heartbeatMs),
+    SHOAL_ETCD_ELECTION_TIMEOUT: String(RAFT.electionMs),
+  };
+  return {
+    dir,
+    // Not spawnSync: a discovery server in this process must keep answering meanwhile.
+    shoal(args) {
+      return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, ...args], {
+          cwd: dir,
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let output = "";
+        const keep = (chunk: Buffer) => {
+          output += chunk.toString("utf8");
+        };
+        child.stdout.on("data", keep);
+        child.stderr.on("data", keep);
+        child.on("error", reject);
+        child.on("close", (code) =>
+          code === 0
+            ? resolve()
+            : reject(new Error(`shoal ${args.join(" ")} exited ${code}:\n${output}`)),
+        );
+      });
+    },
+    async remove() {
+      try {
+        await this.shoal(["destroy", "-f"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        rmSync(state, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** The host pid of a machine's agent: the provider's process, or tini's child in a namespace machine. */
+export function agentPid(machineDir: string): number {
+  const outer = Number(readFileSync(join(machineDir, "provider.pid"), "utf8"));
+  // The process provider's outer process is the agent (node); the namespace provider's is
+  // unshare, whose argv also names the agent, so look at argv[0].
+  if (readFileSync(`/proc/${outer}/cmdline`, "utf8").split("\0")[0] === process.execPath)
+    return outer;
+  const children = (pid: number) =>
+    readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+  return children(children(outer)[0] as number)[0] as number;
+}
+
+/** Peak resident memory (VmHWM) of a process, in MB. */
+export function peakMemoryMb(pid: number): number {
+  const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kb) / 1024;
+}
+
+/** Whether the namespace provider can run here (root). */
+export function canUseNamespaces(): boolean {
+  try {
+    return execFileSync("id", ["-u"], { encoding: "utf8" }).trim() === "0";
+  } catch {
+    return false;
+  }
+}

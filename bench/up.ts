@@ -1,0 +1,87 @@
+/**
+ * bench/up: `shoal up` of 3 machines (the 2015 coreos-vagrant sample) until
+ * etcd is healthy, against the raw bootstrap of 3 etcd members through
+ * etcd's own v2 discovery on the same host, per provider. Both sides use
+ * the same discovery server (started here, so neither pays for its start)
+ * and the same short raft timers; the clock runs until every member's
+ * HTTP /health says true. Goal: ratio <= 2.0.
+ */
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { newToken, startDiscoveryServer } from "../src/discovery/index.js";
+import { EtcdGroup, freePort } from "../test/e2e/harness/index.js";
+import { compare, timeMs } from "./lib/compare.js";
+import { benchCluster, canUseNamespaces, RAFT } from "./lib/shoal-cluster.js";
+
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const providers = canUseNamespaces() ? (["process", "namespace"] as const) : (["process"] as const);
+
+const storeDir = mkdtempSync(join(tmpdir(), "shoal-bench-discovery-"));
+const local = await startDiscoveryServer({
+  listen: { host: "127.0.0.1", port: 0 },
+  store: `sqlite:${join(storeDir, "local.db")}`,
+  newRate: 0,
+});
+// Namespace machines reach the host at the bridge address, which exists only while a
+// cluster does: this one listens on every address and hands out token URLs naming 172.17.8.1.
+const bridgePort = await freePort();
+const bridge = await startDiscoveryServer({
+  listen: { host: "0.0.0.0", port: bridgePort },
+  publicUrl: `http://172.17.8.1:${bridgePort}`,
+  store: `sqlite:${join(storeDir, "bridge.db")}`,
+  newRate: 0,
+});
+
+/** The anchor: 3 etcd members on 127.17.8.101-103 bootstrapped through a fresh v2 discovery token. */
+async function rawBootstrap(): Promise<number> {
+  const group = new EtcdGroup();
+  try {
+    return await timeMs(async () => {
+      const token = await newToken(local.url, 3);
+      const members = [1, 2, 3].map((i) =>
+        group.start({
+          name: `raw-${i}`,
+          host: `127.17.8.${100 + i}`,
+          discovery: token,
+          fastRaft: false,
+          extraArgs: [
+            "--heartbeat-interval",
+            String(RAFT.heartbeatMs),
+            "--election-timeout",
+            String(RAFT.electionMs),
+          ],
+        }),
+      );
+      await Promise.all(members.map((m) => m.waitHealthy(60_000)));
+    });
+  } finally {
+    await group.cleanup();
+  }
+}
+
+for (const provider of providers) {
+  const discovery = provider === "namespace" ? `http://172.17.8.1:${bridgePort}` : local.url;
+  await compare({
+    title: `time until 3 machines' etcd is healthy, ${provider} provider vs raw etcd v2 discovery`,
+    unit: "ms",
+    better: "lower",
+    rounds: ROUNDS,
+    warmup: 1,
+    ours: {
+      name: `shoal up (${provider})`,
+      measure: async () => {
+        const c = benchCluster({ instances: 3, provider, discovery });
+        try {
+          return await timeMs(async () => await c.shoal(["up", "--timeout", "60s"]));
+        } finally {
+          await c.remove();
+        }
+      },
+    },
+    anchor: { name: "raw etcd", measure: rawBootstrap },
+  });
+}
+await Promise.all([local.close(), bridge.close()]);
+rmSync(storeDir, { recursive: true, force: true });

@@ -1,0 +1,168 @@
+/**
+ * Whole clusters for tests: a temp cluster directory with a coreos-vagrant
+ * sample as user-data and a config.rb, a temp SHOAL_STATE_DIR, the built CLI,
+ * and a teardown plus leak check that looks at the host itself (processes,
+ * network namespaces, links, the bridge, mounts), as etcd's BeforeTest does.
+ */
+import { execFileSync } from "node:child_process";
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { clusterId } from "../../../src/cluster/index.js";
+import { type CliResult, shoal } from "../../helpers/cli.js";
+import { waitFor } from "../harness/index.js";
+
+const FIXTURES = new URL("../../fixtures/coreos-vagrant/", import.meta.url);
+
+export interface TestCluster {
+  dir: string;
+  stateDir: string;
+  id: string;
+  env: NodeJS.ProcessEnv;
+  run(args: string[], input?: string): Promise<CliResult>;
+  /** `shoal ARGS`, failing the test with its output unless it exits 0. */
+  ok(args: string[], input?: string): Promise<CliResult>;
+  machineDir(name: string): string;
+}
+
+export const CONFIG_RB = "$num_instances=3\n$update_channel='stable'\n";
+
+/** coreos-vagrant's workflow: `cp user-data.sample user-data`, a config.rb with 3 machines on stable. */
+export function newCluster(sample: string, configRb = CONFIG_RB): TestCluster {
+  const dir = mkdtempSync(join(tmpdir(), "shoal-cluster-"));
+  const stateDir = mkdtempSync(join(tmpdir(), "shoal-state-"));
+  copyFileSync(new URL(sample, FIXTURES), join(dir, "user-data"));
+  writeFileSync(join(dir, "config.rb"), configRb);
+  const env = {
+    ...process.env,
+    SHOAL_STATE_DIR: stateDir,
+    // Short raft timers (the machines' etcd drop-in): the first election in ms, not seconds.
+    SHOAL_ETCD_HEARTBEAT_INTERVAL: "20",
+    SHOAL_ETCD_ELECTION_TIMEOUT: "200",
+  };
+  const run = (args: string[], input?: string) =>
+    shoal(args, { env, cwd: dir, ...(input ? { input } : {}) });
+  return {
+    dir,
+    stateDir,
+    id: clusterId(dir),
+    env,
+    run,
+    async ok(args, input) {
+      const r = await run(args, input);
+      if (r.code !== 0) {
+        throw new Error(`shoal ${args.join(" ")} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+      }
+      return r;
+    },
+    machineDir: (name) => join(dir, ".shoal", "machines", name),
+  };
+}
+
+/** Live (not zombie) processes whose command line or environment mentions one of the markers. */
+export function processesMentioning(markers: string[]): Array<{ pid: number; cmd: string }> {
+  const found: Array<{ pid: number; cmd: string }> = [];
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (/\) [ZX] /.test(stat)) continue;
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      const environ = readFileSync(`/proc/${pid}/environ`, "utf8");
+      if (markers.some((m) => cmd.includes(m) || environ.includes(m)))
+        found.push({ pid, cmd: cmd.trim() });
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+function ipList(args: string[]): string[] {
+  try {
+    return execFileSync("ip", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** What the host still holds for this cluster; empty when nothing leaked. */
+export function leaks(c: TestCluster, opts: { bridge: boolean }): string[] {
+  const out: string[] = [];
+  for (const p of processesMentioning([c.dir, c.stateDir])) out.push(`process ${p.pid}: ${p.cmd}`);
+  for (const ns of ipList(["netns", "list"]).filter((l) => l.startsWith(`shoal-${c.id}-`)))
+    out.push(`netns ${ns}`);
+  for (const link of ipList(["-o", "link", "show"]).filter((l) => l.includes(`sh${c.id}v`)))
+    out.push(`link ${link}`);
+  if (opts.bridge && ipList(["-o", "link", "show", "dev", "shoal0"]).length > 0)
+    out.push("bridge shoal0");
+  for (const m of readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .filter((l) => l.includes(c.dir))) {
+    out.push(`mount ${m}`);
+  }
+  return out;
+}
+
+/**
+ * Destroys the cluster through the CLI, then removes by hand (by pid and
+ * name) whatever is still there so the next test starts clean; returns
+ * what had leaked past `destroy`.
+ */
+export async function teardown(c: TestCluster, opts: { bridge: boolean }): Promise<string[]> {
+  await c.run(["destroy", "-f"]);
+  const left = leaks(c, opts);
+  for (const p of processesMentioning([c.dir, c.stateDir])) {
+    try {
+      process.kill(p.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  await waitFor(() => processesMentioning([c.dir, c.stateDir]).length === 0, {
+    what: "leftover processes to die",
+    timeoutMs: 10_000,
+  });
+  for (const ns of ipList(["netns", "list"]).filter((l) => l.startsWith(`shoal-${c.id}-`))) {
+    execFileSync("ip", ["netns", "del", ns.split(" ")[0] as string]);
+  }
+  rmSync(c.dir, { recursive: true, force: true });
+  rmSync(c.stateDir, { recursive: true, force: true });
+  return left;
+}
+
+export interface MachineJson {
+  name: string;
+  state: string;
+  provider: string;
+  address: string;
+  machineId?: string;
+  updateChannel?: string;
+  etcd?: { memberId: string; health: boolean; leader: string; isLeader: boolean };
+  units?: Array<{ name: string; active: string; sub: string }>;
+}
+
+export async function statusJson(c: TestCluster): Promise<MachineJson[]> {
+  return JSON.parse((await c.ok(["status", "-o", "json"])).stdout) as MachineJson[];
+}
+
+export function discoveryUrl(c: TestCluster): string {
+  return (
+    JSON.parse(readFileSync(join(c.dir, ".shoal", "cluster.json"), "utf8")) as {
+      discoveryUrl: string;
+    }
+  ).discoveryUrl;
+}
+
+export { waitFor };
