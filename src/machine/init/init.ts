@@ -1,7 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
-import { createInterface } from "node:readline";
-import { which } from "../../host/index.js";
+import { readFileSync } from "node:fs";
 import { inRoot } from "../layout.js";
 import type { BuiltinUnit, MachineContext } from "../units/index.js";
 import {
@@ -14,6 +11,14 @@ import {
 import type { Journal } from "./journal.js";
 import { enabledUnits, type LoadedUnit, type LoadState, listUnitFiles, loadUnit } from "./load.js";
 import { startOrder } from "./order.js";
+import {
+  machineFile,
+  type Proc,
+  resolveProgram,
+  signalGroup,
+  spawnUnitProcess,
+  UnitFailure,
+} from "./process.js";
 import type { GroupReaper } from "./reaper.js";
 import type { UnitSpec } from "./spec.js";
 
@@ -27,15 +32,6 @@ export interface UnitState {
   description?: string;
   reason?: string;
   mainPid?: number;
-}
-
-/** A unit could not run because something it needs is not on this machine. */
-class UnitFailure extends Error {}
-
-interface Proc {
-  child: ChildProcess;
-  pid: number;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 interface Runtime {
@@ -288,7 +284,7 @@ export class Init {
     const exec = svc.spec.execStart[0];
     if (exec) {
       try {
-        this.resolveProgram(parseExec(exec, {}).argv[0] ?? "", BASE_PATH);
+        resolveProgram(parseExec(exec, {}).argv, this.opts.ctx, BASE_PATH);
       } catch (err) {
         return this.fail(rt, `${rt.name} activates ${service}: ${(err as Error).message}`);
       }
@@ -484,7 +480,7 @@ export class Init {
     for (const raw of spec.environmentFiles) {
       const optional = raw.startsWith("-");
       const path = expandSpecifiers(optional ? raw.slice(1) : raw, specs);
-      const file = this.machineFile(path);
+      const file = machineFile(this.opts.ctx.root, path);
       if (!file) {
         if (optional) continue;
         throw new UnitFailure(`environment file ${path} not found`);
@@ -514,75 +510,22 @@ export class Init {
     return prepared;
   }
 
-  /** A file the machine has: its own root first, then (process provider) the host's. */
-  private machineFile(path: string): string | undefined {
-    const own = inRoot(this.opts.ctx.root, path);
-    if (existsSync(own)) return own;
-    return existsSync(path) ? path : undefined;
-  }
-
-  /** The executable for argv[0]; `shoal X` runs this shoal when it has command X. */
-  private resolveProgram(program: string, path: string): string[] {
-    const { shoal } = this.opts.ctx;
-    if (program === "shoal" || program === "/usr/bin/shoal") return shoal.argv;
-    if (program.includes("/")) {
-      const file = this.machineFile(program);
-      if (file && isExecutable(file)) return [file];
-      throw new UnitFailure(`program ${program} not found on this machine`);
-    }
-    const found = which(program, path);
-    if (!found) throw new UnitFailure(`program ${program} not found on this machine`);
-    return [found];
-  }
-
-  private checkShoalCommand(argv: string[]): void {
-    const { shoal } = this.opts.ctx;
-    if (argv[0] !== "shoal" && argv[0] !== "/usr/bin/shoal") return;
-    const sub = argv[1];
-    if (!sub || !shoal.commands.includes(sub))
-      throw new UnitFailure(
-        `program shoal ${sub ?? ""} not found on this machine (this shoal has no "${sub}" command)`,
-      );
-  }
-
   private spawnProc(
     rt: Runtime,
     argv: string[],
     env: Record<string, string>,
     spec: UnitSpec,
   ): Proc {
-    this.checkShoalCommand(argv);
-    const [program = "", ...args] = argv;
-    const exe = this.resolveProgram(program, env.PATH ?? BASE_PATH);
-    const cwd = spec.workingDirectory
-      ? inRoot(this.opts.ctx.root, spec.workingDirectory)
-      : this.opts.ctx.root;
-    // setpriv: the unit process gets SIGKILL when the agent dies, however it dies.
-    // detached: its own process group, so a stop reaches its children too.
-    const child = spawn("setpriv", ["--pdeathsig", "KILL", "--", ...exe, ...args], {
-      cwd: existsSync(cwd) ? cwd : "/",
+    const { root } = this.opts.ctx;
+    const proc = spawnUnitProcess(resolveProgram(argv, this.opts.ctx, env.PATH ?? BASE_PATH), {
       env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      cwd: spec.workingDirectory ? inRoot(root, spec.workingDirectory) : root,
+      onLine: (line, pid) => this.opts.journal.write(rt.name, line, pid),
     });
-    const pid = child.pid;
-    if (pid === undefined) throw new UnitFailure(`could not start ${program}`);
     // The group outlives the process when it forked: it belongs to the unit until the unit stops.
-    rt.groups.add(pid);
-    this.opts.reaper.add(pid);
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
-      (resolve) => {
-        child.once("exit", (code, signal) => resolve({ code, signal }));
-        child.once("error", () => resolve({ code: 127, signal: null }));
-      },
-    );
-    for (const stream of [child.stdout, child.stderr]) {
-      if (!stream) continue;
-      createInterface({ input: stream }).on("line", (l) =>
-        this.opts.journal.write(rt.name, l, pid),
-      );
-    }
-    return { child, pid, exited };
+    rt.groups.add(proc.pid);
+    this.opts.reaper.add(proc.pid);
+    return proc;
   }
 
   /** Runs one Exec*= line to completion; false when it failed (and was not `-`-prefixed). */
@@ -623,22 +566,5 @@ export class Init {
     } finally {
       rt.helpers.delete(proc);
     }
-  }
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
   }
 }
