@@ -72,12 +72,14 @@ export const namespaceProvider: Provider = {
   async start(cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
     if (runningPid(machine) !== undefined) return;
     const ns = netnsName(cluster.id, machine.name);
-    await ensureMachineNetwork(
-      ns,
-      vethName(cluster.id, machine.index),
-      machine.address,
-      cluster.subnet,
-    );
+    const veth = vethName(cluster.id, machine.index);
+    try {
+      await ensureMachineNetwork(ns, veth, machine.address, cluster.subnet);
+    } catch {
+      // Another cluster's destroy may have removed shoal0 while it had no ports yet.
+      await ensureBridge(cluster.subnet);
+      await ensureMachineNetwork(ns, veth, machine.address, cluster.subnet);
+    }
     clearRunMarkers(machine);
     const upper = join(machine.dir, "root");
     const work = join(machine.dir, "overlay-work");

@@ -105,8 +105,11 @@ export function leaks(c: TestCluster, opts: { bridge: boolean }): string[] {
     out.push(`netns ${ns}`);
   for (const link of ipList(["-o", "link", "show"]).filter((l) => l.includes(`sh${c.id}v`)))
     out.push(`link ${link}`);
-  if (opts.bridge && ipList(["-o", "link", "show", "dev", "shoal0"]).length > 0)
-    out.push("bridge shoal0");
+  // The bridge is shared: left behind means it exists with no machine of any cluster on it.
+  const bridge = ipList(["-o", "link", "show", "dev", "shoal0"]).length > 0;
+  if (opts.bridge && bridge && ipList(["-o", "link", "show", "master", "shoal0"]).length === 0) {
+    out.push("bridge shoal0, unused");
+  }
   for (const m of readFileSync("/proc/self/mountinfo", "utf8")
     .split("\n")
     .filter((l) => l.includes(c.dir))) {
