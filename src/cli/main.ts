@@ -6,6 +6,8 @@ import { CommandError } from "../host/index.js";
 import { destroyCommand } from "./commands/destroy.js";
 import { discoveryCommand } from "./commands/discovery.js";
 import { doctorCommand } from "./commands/doctor.js";
+import { fleetctlCommand } from "./commands/fleetctl.js";
+import { fleetdCommand } from "./commands/fleetd.js";
 import { haltCommand } from "./commands/halt.js";
 import { initCommand } from "./commands/init.js";
 import { logsCommand } from "./commands/logs.js";
@@ -55,6 +57,8 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
   program.addCommand(provisionCommand(io));
   program.addCommand(destroyCommand(io));
   program.addCommand(discoveryCommand(io, setExit));
+  program.addCommand(fleetdCommand(io, setExit));
+  program.addCommand(fleetctlCommand(io, setExit));
   program.addCommand(machineCommand(io, setExit));
   program.addCommand(validateCommand(io, setExit));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());

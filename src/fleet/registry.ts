@@ -1,0 +1,392 @@
+import type { Etcd3, Lease, Namespace, Watcher } from "etcd3";
+import type { DesiredState } from "./scheduler.js";
+
+/**
+ * fleet's registry on etcd v3, under one namespace (the fleet prefix).
+ * Key layout is upstream's v2 layout carried over (A.6.2); TTL keys
+ * become leased keys, prevExist becomes a CreateRevision compare, and
+ * prevValue a Value compare. Only the engine writes `target`.
+ *
+ *   machines/<id>/object          leased (agent_ttl)
+ *   job/<unit>/object             {"Name","UnitHash":[20 numbers]}
+ *   job/<unit>/target-state       inactive | loaded | launched
+ *   job/<unit>/target             machine ID (engine only)
+ *   job/<unit>/job-state          machine ID, leased: the launched heartbeat
+ *   job/<unit>/unplaceable        why the engine cannot place it (shoal's addition)
+ *   unit/<sha1>                   {"Raw": unit file}
+ *   states/<unit>/<machine>       systemd states, leased
+ *   lease/engine-leader           {"MachineID","Version":1}, leased
+ */
+
+/** Keys a watcher can ask for: job/<unit>/<kind>, or the machines. */
+export type WatchKind = "object" | "target-state" | "target" | "machines";
+
+export const DEFAULT_PREFIX = "/_coreos.com/fleet/";
+export const FLEET_VERSION = "1.0.0-shoal";
+
+export interface MachineRecord {
+  id: string;
+  publicIp?: string;
+  /** shoal's addition: the machine's name (core-01), so fleetctl can reach it. */
+  hostname?: string;
+  metadata: Record<string, string>;
+  version: string;
+}
+
+export interface JobRecord {
+  name: string;
+  hash: string;
+  desired: DesiredState;
+  target?: string;
+  /** The machine whose agent says the unit is launched (leased heartbeat). */
+  jobState?: string;
+  unplaceable?: string;
+}
+
+export interface UnitStateRecord {
+  unit: string;
+  machineId: string;
+  load: string;
+  active: string;
+  sub: string;
+  hash: string;
+}
+
+export interface Snapshot {
+  revision: string;
+  machines: MachineRecord[];
+  jobs: JobRecord[];
+  /** Unit file text by hash, for the hashes jobs refer to. */
+  units: Map<string, string>;
+  states: UnitStateRecord[];
+  leader?: string;
+}
+
+const DESIRED = new Set(["inactive", "loaded", "launched"]);
+
+const key = {
+  machine: (id: string) => `machines/${id}/object`,
+  object: (unit: string) => `job/${unit}/object`,
+  desired: (unit: string) => `job/${unit}/target-state`,
+  target: (unit: string) => `job/${unit}/target`,
+  jobState: (unit: string) => `job/${unit}/job-state`,
+  unplaceable: (unit: string) => `job/${unit}/unplaceable`,
+  unit: (hash: string) => `unit/${hash}`,
+  state: (unit: string, machine: string) => `states/${unit}/${machine}`,
+  leader: "lease/engine-leader",
+};
+
+export class Registry {
+  readonly ns: Namespace;
+
+  constructor(client: Etcd3 | Namespace, prefix = DEFAULT_PREFIX) {
+    this.ns = client.namespace(prefix);
+  }
+
+  /** Everything under the prefix in one read, so it is consistent at one revision. */
+  async snapshot(): Promise<Snapshot> {
+    const res = await this.ns.getAll().exec();
+    const machines: MachineRecord[] = [];
+    const jobs = new Map<string, Partial<JobRecord> & { name: string }>();
+    const units = new Map<string, string>();
+    const states: UnitStateRecord[] = [];
+    let leader: string | undefined;
+    const job = (name: string) => {
+      const j = jobs.get(name) ?? { name };
+      jobs.set(name, j);
+      return j;
+    };
+    for (const kv of res.kvs) {
+      const k = kv.key.toString();
+      const v = kv.value.toString();
+      const parts = k.split("/");
+      try {
+        if (parts[0] === "machines" && parts[2] === "object") machines.push(machineFromJson(v));
+        else if (parts[0] === "job" && parts.length === 3) {
+          const j = job(parts[1] as string);
+          if (parts[2] === "object") j.hash = hashFromJson(v);
+          else if (parts[2] === "target-state" && DESIRED.has(v)) j.desired = v as DesiredState;
+          else if (parts[2] === "target") j.target = v;
+          else if (parts[2] === "job-state") j.jobState = v;
+          else if (parts[2] === "unplaceable") j.unplaceable = v;
+        } else if (parts[0] === "unit" && parts.length === 2) {
+          units.set(parts[1] as string, (JSON.parse(v) as { Raw: string }).Raw);
+        } else if (parts[0] === "states" && parts.length === 3) {
+          states.push(stateFromJson(parts[1] as string, parts[2] as string, v));
+        } else if (k === key.leader) leader = (JSON.parse(v) as { MachineID: string }).MachineID;
+      } catch {
+        // A value another tool wrote badly is skipped, never fatal to the reader.
+      }
+    }
+    const complete = [...jobs.values()].filter(
+      (j): j is JobRecord => j.hash !== undefined && j.desired !== undefined,
+    );
+    return {
+      revision: res.header.revision,
+      machines: machines.sort((a, b) => cmp(a.id, b.id)),
+      jobs: complete.sort((a, b) => cmp(a.name, b.name)),
+      units,
+      states: states.sort((a, b) => cmp(a.unit, b.unit) || cmp(a.machineId, b.machineId)),
+      ...(leader ? { leader } : {}),
+    };
+  }
+
+  async job(name: string): Promise<JobRecord | undefined> {
+    const prefix = `job/${name}/`;
+    const all = await this.ns.getAll().prefix(prefix).strings();
+    const res: Record<string, string> = {};
+    for (const [k, v] of Object.entries(all)) res[k.slice(prefix.length)] = v;
+    const hash = res.object;
+    const desired = res["target-state"];
+    if (hash === undefined || desired === undefined) return undefined;
+    return {
+      name,
+      hash: hashFromJson(hash),
+      desired: desired as DesiredState,
+      ...(res.target ? { target: res.target } : {}),
+      ...(res["job-state"] ? { jobState: res["job-state"] } : {}),
+      ...(res.unplaceable ? { unplaceable: res.unplaceable } : {}),
+    };
+  }
+
+  async unitText(hash: string): Promise<string | undefined> {
+    const v = await this.ns.get(key.unit(hash)).string();
+    return v === null ? undefined : (JSON.parse(v) as { Raw: string }).Raw;
+  }
+
+  async machines(): Promise<MachineRecord[]> {
+    const all = await this.ns.getAll().prefix("machines/").strings();
+    return Object.entries(all)
+      .filter(([k]) => k.endsWith("/object"))
+      .map(([, v]) => machineFromJson(v))
+      .sort((a, b) => cmp(a.id, b.id));
+  }
+
+  async statesOf(unit: string): Promise<UnitStateRecord[]> {
+    const all = await this.ns.getAll().prefix(`states/${unit}/`).strings();
+    return Object.entries(all).map(([k, v]) => stateFromJson(unit, k.split("/")[2] as string, v));
+  }
+
+  /**
+   * Creates the unit if no unit of that name exists (the body is
+   * content-addressed and shared); returns false when one already exists.
+   */
+  async createJob(
+    name: string,
+    text: string,
+    hash: string,
+    desired: DesiredState,
+  ): Promise<boolean> {
+    await this.ns.put(key.unit(hash)).value(JSON.stringify({ Raw: text }));
+    const res = await this.ns
+      .if(key.object(name), "Create", "==", 0)
+      .then(
+        this.ns.put(key.object(name)).value(objectJson(name, hash)),
+        this.ns.put(key.desired(name)).value(desired),
+      )
+      .commit();
+    return res.succeeded;
+  }
+
+  /** `--replace`: a new body for an existing unit; the agent reloads it where it runs. */
+  async replaceJob(name: string, text: string, hash: string): Promise<void> {
+    await this.ns.put(key.unit(hash)).value(JSON.stringify({ Raw: text }));
+    await this.ns.put(key.object(name)).value(objectJson(name, hash));
+  }
+
+  async setDesired(name: string, desired: DesiredState): Promise<void> {
+    await this.ns.put(key.desired(name)).value(desired);
+  }
+
+  /** Deletes job/<name>/ entirely; the agent then stops and unloads the unit. */
+  async destroyJob(name: string): Promise<boolean> {
+    const res = await this.ns.delete().prefix(`job/${name}/`).exec();
+    return Number(res.deleted) > 0;
+  }
+
+  // Engine side: every write is guarded by this engine still holding the leader key.
+
+  async tryLead(machineId: string, lease: Lease): Promise<boolean> {
+    const value = JSON.stringify({ MachineID: machineId, Version: 1 });
+    const res = await this.ns
+      .if(key.leader, "Create", "==", 0)
+      .then(lease.put(key.leader).value(value))
+      .else(this.ns.get(key.leader))
+      .commit();
+    if (res.succeeded) return true;
+    const current = res.responses[0]?.response_range?.kvs[0];
+    return current?.lease === (await lease.grant());
+  }
+
+  async schedule(unit: string, machine: string, leaderLeaseId: string): Promise<boolean> {
+    const res = await this.ns
+      .if(key.leader, "Lease", "==", leaderLeaseId)
+      .and(key.target(unit), "Create", "==", 0)
+      .and(key.object(unit), "Create", ">", 0)
+      .then(
+        this.ns.put(key.target(unit)).value(machine),
+        this.ns.delete().key(key.unplaceable(unit)),
+      )
+      .commit();
+    return res.succeeded;
+  }
+
+  async unschedule(unit: string, machine: string, leaderLeaseId: string): Promise<boolean> {
+    const res = await this.ns
+      .if(key.leader, "Lease", "==", leaderLeaseId)
+      .and(key.target(unit), "Value", "==", machine)
+      .then(this.ns.delete().key(key.target(unit)))
+      .commit();
+    return res.succeeded;
+  }
+
+  async setUnplaceable(unit: string, reason: string, leaderLeaseId: string): Promise<void> {
+    await this.ns
+      .if(key.leader, "Lease", "==", leaderLeaseId)
+      .and(key.object(unit), "Create", ">", 0)
+      .then(this.ns.put(key.unplaceable(unit)).value(reason))
+      .commit();
+  }
+
+  async clearUnplaceable(unit: string, leaderLeaseId: string): Promise<void> {
+    await this.ns
+      .if(key.leader, "Lease", "==", leaderLeaseId)
+      .then(this.ns.delete().key(key.unplaceable(unit)))
+      .commit();
+  }
+
+  // Agent side: everything it publishes hangs on its one lease of agent_ttl.
+
+  async publishMachine(lease: Lease, m: MachineRecord): Promise<void> {
+    await lease.put(key.machine(m.id)).value(machineJson(m));
+  }
+
+  async publishState(lease: Lease, s: UnitStateRecord): Promise<void> {
+    await lease.put(key.state(s.unit, s.machineId)).value(stateJson(s));
+  }
+
+  async deleteState(unit: string, machine: string): Promise<void> {
+    await this.ns.delete().key(key.state(unit, machine));
+  }
+
+  /** The launched heartbeat; only for the machine the unit is still targeted at. */
+  async setJobState(lease: Lease, unit: string, machine: string): Promise<void> {
+    await this.ns
+      .if(key.target(unit), "Value", "==", machine)
+      .then(lease.put(key.jobState(unit)).value(machine))
+      .commit();
+  }
+
+  async clearJobState(unit: string, machine: string): Promise<void> {
+    await this.ns
+      .if(key.jobState(unit), "Value", "==", machine)
+      .then(this.ns.delete().key(key.jobState(unit)))
+      .commit();
+  }
+
+  async removeMachine(id: string): Promise<void> {
+    await this.ns.delete().key(key.machine(id));
+  }
+
+  /**
+   * Watches the keys a reader acts on; calls back when one changes. Each
+   * side names only what it needs (upstream woke every fleetd on every job
+   * change, its thundering herd), so an agent's own heartbeats and states
+   * wake nobody.
+   */
+  async watch(kinds: readonly WatchKind[], onChange: () => void): Promise<Watcher[]> {
+    const watchers: Watcher[] = [];
+    const jobKinds = kinds.filter((k) => k !== "machines");
+    const watch = async (prefix: string, relevant: (key: string) => boolean) => {
+      const w = await this.ns.watch().prefix(prefix).create();
+      w.on("data", (res) => {
+        if (res.events.some((e) => relevant(e.kv.key.toString()))) onChange();
+      });
+      w.on("error", () => {}); // the client reconnects watchers itself
+      watchers.push(w);
+    };
+    if (jobKinds.length > 0) {
+      await watch("job/", (key) => jobKinds.some((kind) => key.endsWith(`/${kind}`)));
+    }
+    if (kinds.includes("machines")) await watch("machines/", () => true);
+    return watchers;
+  }
+}
+
+/** fleet's current state, computed from the schedule and the agents' reports (A.4). */
+export function currentState(
+  job: JobRecord,
+  states: readonly UnitStateRecord[],
+): "inactive" | "loaded" | "launched" {
+  if (!job.target) return "inactive";
+  if (!states.some((s) => s.unit === job.name && s.machineId === job.target)) return "inactive";
+  return job.jobState === job.target ? "launched" : "loaded";
+}
+
+/** The SHA-1 as upstream stores it: a JSON array of 20 numbers. */
+function objectJson(name: string, hash: string): string {
+  return JSON.stringify({ Name: name, UnitHash: [...Buffer.from(hash, "hex")] });
+}
+
+function hashFromJson(v: string): string {
+  const o = JSON.parse(v) as { UnitHash: number[] };
+  return Buffer.from(o.UnitHash).toString("hex");
+}
+
+function machineJson(m: MachineRecord): string {
+  return JSON.stringify({
+    ID: m.id,
+    PublicIP: m.publicIp ?? "",
+    Metadata: m.metadata,
+    Version: m.version,
+    ...(m.hostname ? { Hostname: m.hostname } : {}),
+  });
+}
+
+function machineFromJson(v: string): MachineRecord {
+  const o = JSON.parse(v) as {
+    ID: string;
+    PublicIP?: string;
+    Hostname?: string;
+    Metadata?: Record<string, string>;
+    Version?: string;
+  };
+  return {
+    id: o.ID,
+    ...(o.PublicIP ? { publicIp: o.PublicIP } : {}),
+    ...(o.Hostname ? { hostname: o.Hostname } : {}),
+    metadata: o.Metadata ?? {},
+    version: o.Version ?? "",
+  };
+}
+
+function stateJson(s: UnitStateRecord): string {
+  return JSON.stringify({
+    loadState: s.load,
+    activeState: s.active,
+    subState: s.sub,
+    machineState: { ID: s.machineId },
+    unitHash: s.hash,
+  });
+}
+
+function stateFromJson(unit: string, machineId: string, v: string): UnitStateRecord {
+  const o = JSON.parse(v) as {
+    loadState: string;
+    activeState: string;
+    subState: string;
+    unitHash: string;
+  };
+  return {
+    unit,
+    machineId,
+    load: o.loadState,
+    active: o.activeState,
+    sub: o.subState,
+    hash: o.unitHash,
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

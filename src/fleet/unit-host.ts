@@ -1,0 +1,21 @@
+/**
+ * What the fleet agent needs from the machine it runs on: install, start,
+ * stop and remove units through the machine's init, read their states and
+ * journal. The machine's MachineClient (src/machine) has exactly this shape.
+ */
+export interface HostUnitState {
+  name: string;
+  load: string;
+  active: string;
+  sub: string;
+  description?: string;
+}
+
+export interface UnitHost {
+  install(unit: string, content: string, opts?: { runtime?: boolean }): Promise<void>;
+  remove(unit: string): Promise<void>;
+  start(unit: string): Promise<void>;
+  stop(unit: string): Promise<void>;
+  status(): Promise<{ units: HostUnitState[] }>;
+  journal(unit: string, opts: { lines?: number; follow?: boolean }): AsyncIterable<string>;
+}

@@ -1,0 +1,319 @@
+/**
+ * The issue's end-to-end tests: a real 3-machine cluster (`shoal up`,
+ * process provider, real etcd members), fleetctl driven from core-02 as a
+ * user would, fleetd in every machine as its built-in fleet.service.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Etcd3 } from "etcd3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DiscoveryServer, startDiscoveryServer } from "../../src/discovery/index.js";
+import { currentState, Registry } from "../../src/fleet/index.js";
+import { connectMachine } from "../../src/machine/index.js";
+import { waitFor } from "../e2e/harness/index.js";
+import { type CliResult, shoal } from "../helpers/cli.js";
+
+// This cluster lives on 127.21.61.101-103.
+const ADDRESSES = ["127.21.61.101", "127.21.61.102", "127.21.61.103"];
+const NAMES = ["core-01", "core-02", "core-03"];
+const AGENT_TTL_S = 2;
+const RECONCILE_MS = 500;
+
+const USER_DATA = `#cloud-config
+
+coreos:
+  etcd2:
+    advertise-client-urls: http://$public_ipv4:2379
+    initial-advertise-peer-urls: http://$private_ipv4:2380
+    listen-client-urls: http://$private_ipv4:2379
+    listen-peer-urls: http://$private_ipv4:2380
+  fleet:
+    public-ip: $public_ipv4
+    metadata: ip=$private_ipv4
+    agent-ttl: ${AGENT_TTL_S}s
+    engine-reconcile-interval: ${RECONCILE_MS / 1000}
+  units:
+    - name: etcd2.service
+      command: start
+    - name: fleet.service
+      command: start
+`;
+
+let dir = "";
+let env: NodeJS.ProcessEnv = {};
+let discovery: DiscoveryServer | undefined;
+let etcd: Etcd3 | undefined;
+let registry: Registry;
+
+const cli = (args: string[]) => shoal(args, { cwd: dir, env });
+/** fleetctl inside core-02, as a user logged in there (`shoal ssh core-02`) runs it. */
+const fleetctl = (...args: string[]) => cli(["ssh", "core-02", "--", `fleetctl ${args.join(" ")}`]);
+
+/**
+ * The same fleetctl through core-02's own command (machineDir/bin/fleetctl,
+ * first on the PATH of its shell) without the ssh hop, to keep the suite fast.
+ */
+function fleetctlOn(machine: string, ...args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(dir, ".shoal", "machines", machine, "bin", "fleetctl"), args, {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+function unitFile(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const machineOf = (id: string) =>
+  registry.machines().then((ms) => ms.find((m) => m.id === id)?.hostname);
+
+/** Where a unit is launched (desired and current state both launched), or undefined. */
+async function launchedOn(unit: string): Promise<string | undefined> {
+  const snap = await registry.snapshot();
+  const job = snap.jobs.find((j) => j.name === unit);
+  if (!job?.target || currentState(job, snap.states) !== "launched") return undefined;
+  const state = snap.states.find((s) => s.unit === unit && s.machineId === job.target);
+  return state?.active === "active" ? machineOf(job.target) : undefined;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "shoal-fleet-e2e-"));
+  env = { ...process.env, SHOAL_STATE_DIR: join(dir, "state") };
+  discovery = await startDiscoveryServer({
+    listen: { host: "127.0.0.1", port: 0 },
+    store: `sqlite:${join(dir, "discovery.db")}`,
+  });
+  writeFileSync(
+    join(dir, "shoal.yaml"),
+    `instances: 3\nprovider: process\nuserData: ./user-data\ndiscovery: ${discovery.url}\nnetwork:\n  subnet: 172.21.61.0/24\n`,
+  );
+  writeFileSync(join(dir, "user-data"), USER_DATA);
+  const up = await cli(["up"]);
+  if (up.code !== 0) throw new Error(`shoal up failed:\n${up.stdout}\n${up.stderr}`);
+  etcd = new Etcd3({ hosts: ADDRESSES.map((a) => `http://${a}:2379`), dialTimeout: 2000 });
+  registry = new Registry(etcd);
+  await waitFor(async () => (await registry.machines()).length === 3, {
+    what: "three fleet machines registered",
+    timeoutMs: 30_000,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  etcd?.close();
+  if (dir) await cli(["destroy", "-f"]);
+  await discovery?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}, 120_000);
+
+describe("fleet on a 3-machine cluster", () => {
+  it("from core-02: start a service, see it launched, read its journal, stop and destroy it", async () => {
+    const hello = unitFile(
+      "hello.service",
+      `[Unit]\nDescription=Hello\n\n[Service]\nExecStart=/bin/sh -c "while true; do echo hello-from-fleet; sleep 0.2; done"\n`,
+    );
+    const started = await fleetctl("start", hello);
+    expect(started.code).toBe(0);
+    expect(started.stdout).toMatch(
+      /^Unit hello\.service launched on [0-9a-f]{8}\.\.\.\/127\.21\.61\.10[1-3]\n$/,
+    );
+    const units = await fleetctl("list-units", "--no-legend");
+    expect(units.stdout).toMatch(
+      /^hello\.service\t[0-9a-f]{8}\.\.\.\/127\.21\.61\.10[1-3]\tactive\trunning\n$/,
+    );
+    const where = await launchedOn("hello.service");
+    expect(NAMES).toContain(where);
+
+    const journal = await waitFor(
+      async () => {
+        const j = await fleetctl("journal", "--lines", "3", "hello");
+        return j.stdout.split("\n").filter((l) => l.includes("hello-from-fleet")).length === 3 && j;
+      },
+      { what: "three journal lines of hello.service", timeoutMs: 15_000 },
+    );
+    expect(journal.stdout).toContain(`${where} hello.service`);
+
+    const stopped = await fleetctl("stop", "hello");
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toMatch(/^Unit hello\.service loaded on /);
+    expect(
+      (
+        await fleetctlOn(
+          "core-02",
+          "list-unit-files",
+          "--no-legend",
+          "--fields",
+          "unit,dstate,state",
+        )
+      ).stdout,
+    ).toBe("hello.service\tloaded\tloaded\n");
+    expect((await fleetctl("destroy", "hello")).stdout).toBe("Destroyed hello.service\n");
+    await waitFor(async () => (await registry.snapshot()).states.length === 0, {
+      what: "hello.service unloaded everywhere",
+    });
+    expect((await fleetctlOn("core-02", "list-units", "--no-legend")).stdout).toBe("");
+  });
+
+  it("places by Global, MachineMetadata, Conflicts and MachineOf", async () => {
+    const paths = [
+      unitFile(
+        "everywhere.service",
+        "[Service]\nExecStart=/bin/sleep 1000\n\n[X-Fleet]\nGlobal=true\n",
+      ),
+      unitFile(
+        "only3.service",
+        "[Service]\nExecStart=/bin/sleep 1000\n\n[X-Fleet]\nMachineMetadata=ip=127.21.61.103\n",
+      ),
+      unitFile(
+        "web@.service",
+        "[Service]\nExecStart=/bin/sleep 1000\n\n[X-Fleet]\nConflicts=web@*.service\n",
+      ),
+      unitFile(
+        "side@.service",
+        "[Service]\nExecStart=/bin/sleep 1000\n\n[X-Fleet]\nMachineOf=web@%i.service\n",
+      ),
+    ];
+    expect((await fleetctlOn("core-02", "submit", ...paths)).code).toBe(0);
+    const started = await fleetctlOn(
+      "core-02",
+      "start",
+      "everywhere",
+      "only3",
+      "web@1",
+      "web@2",
+      "side@1",
+      "side@2",
+    );
+    expect(started.code).toBe(0);
+    expect(started.stdout).toContain("Triggered global unit everywhere.service start");
+
+    await waitFor(
+      async () =>
+        (await registry.snapshot()).states.filter(
+          (s) => s.unit === "everywhere.service" && s.active === "active",
+        ).length === 3,
+      { what: "the global unit active on all three machines" },
+    );
+    expect(await launchedOn("only3.service")).toBe("core-03");
+    const web1 = await launchedOn("web@1.service");
+    const web2 = await launchedOn("web@2.service");
+    expect(web1).toBeDefined();
+    expect(web2).toBeDefined();
+    expect(web1).not.toBe(web2);
+    expect(await waitFor(() => launchedOn("side@1.service"), { what: "side@1 launched" })).toBe(
+      web1,
+    );
+    expect(await waitFor(() => launchedOn("side@2.service"), { what: "side@2 launched" })).toBe(
+      web2,
+    );
+
+    // From the host: `shoal fleetctl --machine NAME` runs fleetctl inside that machine.
+    const rows = (
+      await cli([
+        "fleetctl",
+        "--machine",
+        "core-01",
+        "list-units",
+        "--no-legend",
+        "--fields",
+        "unit",
+      ])
+    ).stdout.split("\n");
+    expect(rows.filter((r) => r === "everywhere.service")).toHaveLength(3);
+    // ssh and status reach the machine a unit runs on.
+    const ssh = await fleetctlOn("core-02", "ssh", "web@1", "echo $HOSTNAME");
+    expect(ssh).toMatchObject({ code: 0, stdout: `${web1}\n` });
+    const status = await fleetctlOn("core-02", "status", "web@1");
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain("Active: active (running)");
+    expect(
+      (await fleetctlOn("core-02", "destroy", "everywhere", "only3", "side@1", "side@2", "web@2"))
+        .code,
+    ).toBe(0);
+  });
+
+  it("keeps units running when the etcd leader's etcd is killed, and answers after the election", async () => {
+    const unit = "web@1.service";
+    const machine = (await launchedOn(unit)) as string;
+    // The machines' own agents say which process runs a unit.
+    const pidOf = async (m: string, u: string) => {
+      const client = await connectMachine(join(dir, ".shoal", "machines", m));
+      try {
+        return (await client.status()).units.find((x) => x.name === u)?.mainPid;
+      } finally {
+        client.close();
+      }
+    };
+    const unitPid = await pidOf(machine, unit);
+    expect(unitPid).toBeGreaterThan(0);
+    // Which member leads: ask each member, as etcdctl endpoint status does.
+    let leaderIndex = -1;
+    for (const [i, address] of ADDRESSES.entries()) {
+      const one = new Etcd3({ hosts: `http://${address}:2379` });
+      const status = await one.maintenance.status({});
+      one.close();
+      if (status.leader === status.header.member_id) leaderIndex = i;
+    }
+    expect(leaderIndex).toBeGreaterThanOrEqual(0);
+    const etcdPid = await pidOf(NAMES[leaderIndex] as string, "etcd2.service");
+    expect(etcdPid).toBeGreaterThan(0);
+    process.kill(etcdPid as number, "SIGKILL");
+
+    const answered = await waitFor(
+      async () => {
+        const r = await fleetctlOn(
+          "core-02",
+          "list-units",
+          "--no-legend",
+          "--fields",
+          "unit,active",
+        );
+        return r.code === 0 && r.stdout.includes(`${unit}\tactive`) && r;
+      },
+      { what: "fleetctl answering after the election", timeoutMs: 30_000 },
+    );
+    expect(answered.stdout).toContain(`${unit}\tactive`);
+    // Same process: the unit was never stopped or moved.
+    expect(await launchedOn(unit)).toBe(machine);
+    expect(await pidOf(machine, unit)).toBe(unitPid);
+    // The machine's init restarts its etcd (Restart=always); wait for the member to rejoin,
+    // so the next test halts a machine of a whole cluster.
+    const killed = `http://${ADDRESSES[leaderIndex]}:2379/health`;
+    await waitFor(
+      async () => ((await (await fetch(killed)).json()) as { health: string }).health === "true",
+      { what: "the killed member healthy again", timeoutMs: 30_000, intervalMs: 200 },
+    );
+  });
+
+  it("moves a unit off a halted machine within agent_ttl plus one reconcile", async () => {
+    const unit = "web@1.service";
+    const from = (await launchedOn(unit)) as string;
+    const halted = await cli(["halt", from]);
+    expect(halted.code).toBe(0);
+    const haltedAt = Date.now();
+    const to = await waitFor(
+      async () => {
+        const m = await launchedOn(unit);
+        return m !== undefined && m !== from && m;
+      },
+      { what: `${unit} launched off ${from}`, timeoutMs: 20_000, intervalMs: 50 },
+    );
+    expect(NAMES).toContain(to);
+    expect(Date.now() - haltedAt).toBeLessThanOrEqual(AGENT_TTL_S * 1000 + RECONCILE_MS + 2000);
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors/index.js";
+import { fleetConfigFromEnv, parseDuration, parseMetadata } from "../../src/fleet/config.js";
+
+describe("fleetd configuration from FLEET_* variables", () => {
+  it("has fleet's defaults", () => {
+    expect(fleetConfigFromEnv({})).toEqual({
+      etcdServers: ["http://127.0.0.1:2379"],
+      etcdKeyPrefix: "/_coreos.com/fleet/",
+      etcdRequestTimeoutMs: 1000,
+      engineReconcileIntervalMs: 2000,
+      agentTtlSeconds: 30,
+      metadata: {},
+      disableEngine: false,
+    });
+  });
+
+  it("reads what cloud-config's coreos.fleet drop-in writes", () => {
+    const cfg = fleetConfigFromEnv({
+      FLEET_PUBLIC_IP: "172.17.8.101",
+      FLEET_METADATA: " role = web , region=east,role=db ",
+      FLEET_AGENT_TTL: "1m30s",
+      FLEET_ENGINE_RECONCILE_INTERVAL: "0.5",
+      FLEET_ETCD_SERVERS: "http://172.17.8.101:2379, http://172.17.8.102:2379",
+      FLEET_ETCD_KEY_PREFIX: "/other",
+      FLEET_DISABLE_ENGINE: "true",
+    });
+    expect(cfg).toMatchObject({
+      publicIp: "172.17.8.101",
+      metadata: { role: "db", region: "east" },
+      agentTtlSeconds: 90,
+      engineReconcileIntervalMs: 500,
+      etcdServers: ["http://172.17.8.101:2379", "http://172.17.8.102:2379"],
+      etcdKeyPrefix: "/other/",
+      disableEngine: true,
+    });
+    // etcd leases count in whole seconds: a sub-second TTL rounds up.
+    expect(fleetConfigFromEnv({ FLEET_AGENT_TTL: "1500ms" }).agentTtlSeconds).toBe(2);
+  });
+
+  it.each([
+    ["FLEET_AGENT_TTL", "30"],
+    ["FLEET_AGENT_TTL", "soon"],
+    ["FLEET_ENGINE_RECONCILE_INTERVAL", "-1"],
+    ["FLEET_METADATA", "role"],
+    ["FLEET_ETCD_SERVERS", "172.17.8.101:2379"],
+    ["FLEET_DISABLE_ENGINE", "maybe"],
+  ])("rejects %s=%s naming the variable", (variable, value) => {
+    let error: unknown;
+    try {
+      fleetConfigFromEnv({ [variable]: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).position?.key).toBe(variable);
+  });
+
+  it("parses Go durations and metadata", () => {
+    expect(parseDuration("30s")).toBe(30_000);
+    expect(parseDuration("1h2m3.5s")).toBe(3_723_500);
+    expect(parseDuration("250ms")).toBe(250);
+    expect(parseDuration("1x")).toBeUndefined();
+    expect(parseDuration("")).toBeUndefined();
+    expect(parseMetadata("")).toEqual({});
+    expect(parseMetadata("a=1,b=2=3")).toEqual({ a: "1", b: "2=3" });
+  });
+});

@@ -1,0 +1,155 @@
+import type { Etcd3 } from "etcd3";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  Engine,
+  parseUnitFile,
+  type Registry,
+  serializeUnit,
+  unitHash,
+} from "../../src/fleet/index.js";
+import { EtcdGroup, waitFor } from "../e2e/harness/index.js";
+import { client, freshRegistry, publishMachine } from "./helpers.js";
+
+// The etcd of this file lives on 127.21.1.1.
+const etcd = new EtcdGroup();
+let etcdClient: Etcd3;
+const owned: Array<() => Promise<unknown>> = [];
+
+beforeAll(async () => {
+  const [member] = await etcd.startCluster(["fleet-engine"], () => "127.21.1.1");
+  etcdClient = client([(member as { clientUrl: string }).clientUrl]);
+});
+afterAll(async () => {
+  etcdClient?.close();
+  await etcd.cleanup();
+});
+afterEach(async () => {
+  for (const fn of owned.splice(0).reverse()) await fn();
+});
+
+const A = "aaaaaaaa000000000000000000000001";
+const B = "bbbbbbbb000000000000000000000002";
+const C = "cccccccc000000000000000000000003";
+
+async function submit(
+  registry: Registry,
+  name: string,
+  text: string,
+  desired = "launched" as const,
+) {
+  const options = parseUnitFile(text).options;
+  await registry.createJob(name, serializeUnit(options), unitHash(options), desired);
+}
+
+function engine(registry: Registry, machineId: string, reconcileIntervalMs = 200): Engine {
+  const e = new Engine({ registry, machineId, reconcileIntervalMs });
+  owned.push(() => e.stop());
+  return e;
+}
+
+async function target(registry: Registry, unit: string) {
+  return (await registry.job(unit))?.target;
+}
+
+describe("engine on a real etcd", () => {
+  it("places units on the least-loaded machine and says why one cannot be placed", async () => {
+    const registry = freshRegistry(etcdClient);
+    for (const id of [A, B]) {
+      const lease = await publishMachine(registry, id, { role: id === B ? "db" : "web" });
+      owned.push(() => lease.revoke());
+    }
+    await submit(registry, "one.service", "[Service]\nExecStart=/bin/true\n");
+    await submit(registry, "two.service", "[Service]\nExecStart=/bin/true\n");
+    await submit(registry, "db.service", "[X-Fleet]\nMachineMetadata=role=db\n");
+    await submit(registry, "cache.service", "[X-Fleet]\nMachineMetadata=role=cache\n");
+    // Submitted before the engine starts, so one pass places them all, in name order.
+    await engine(registry, A).start();
+    await waitFor(async () => (await registry.job("cache.service"))?.unplaceable, {
+      what: "cache.service marked unplaceable",
+    });
+    const snap = await registry.snapshot();
+    const targets = Object.fromEntries(snap.jobs.map((j) => [j.name, j.target ?? null]));
+    expect(targets["db.service"]).toBe(B);
+    expect(targets["cache.service"]).toBeNull();
+    // Least-loaded, ties by machine ID: db.service loads B, so both plain units go to A.
+    expect(targets["one.service"]).toBe(A);
+    expect(targets["two.service"]).toBe(A);
+    expect((await registry.job("cache.service"))?.unplaceable).toBe(
+      "aaaaaaaa: metadata role=web does not match MachineMetadata role=cache; bbbbbbbb: metadata role=db does not match MachineMetadata role=cache",
+    );
+    // A machine that fits arrives: the unit is placed and the reason goes away.
+    const lease = await publishMachine(registry, C, { role: "cache" });
+    owned.push(() => lease.revoke());
+    await waitFor(async () => (await target(registry, "cache.service")) === C, {
+      what: "cache.service placed on the new machine",
+    });
+    expect((await registry.job("cache.service"))?.unplaceable).toBeUndefined();
+  });
+
+  it("unschedules a unit set to inactive and leaves destroyed units gone", async () => {
+    const registry = freshRegistry(etcdClient);
+    const lease = await publishMachine(registry, A);
+    owned.push(() => lease.revoke());
+    await engine(registry, A).start();
+    await submit(registry, "x.service", "[Service]\nExecStart=/bin/true\n");
+    await waitFor(async () => (await target(registry, "x.service")) === A, { what: "x placed" });
+    await registry.setDesired("x.service", "inactive");
+    await waitFor(async () => (await registry.job("x.service"))?.target === undefined, {
+      what: "x unscheduled",
+    });
+    expect(await registry.destroyJob("x.service")).toBe(true);
+    expect(await registry.job("x.service")).toBeUndefined();
+  });
+
+  it("keeps one leader, and another engine takes over when it stops", async () => {
+    const registry = freshRegistry(etcdClient);
+    const lease = await publishMachine(registry, A);
+    owned.push(() => lease.revoke());
+    const first = engine(registry, A);
+    const second = engine(registry, B);
+    await first.start();
+    await waitFor(() => first.leader, { what: "first engine leads" });
+    await second.start();
+    await second.reconcile();
+    expect(second.leader).toBe(false);
+    expect((await registry.snapshot()).leader).toBe(A);
+    await first.stop();
+    await waitFor(() => second.leader, { what: "second engine takes over" });
+    await submit(registry, "after.service", "[Service]\nExecStart=/bin/true\n");
+    await waitFor(async () => (await target(registry, "after.service")) === A, {
+      what: "the new leader schedules",
+    });
+  });
+
+  it("reschedules the units of a machine whose lease expired within agent_ttl plus one reconcile", async () => {
+    const registry = freshRegistry(etcdClient);
+    const ttl = 2;
+    const interval = 200;
+    const leaseA = await publishMachine(registry, A, {}, ttl);
+    const leaseB = await publishMachine(registry, B, {}, ttl);
+    // Revoking a lease that already expired fails; that is fine here.
+    owned.push(() => Promise.all([leaseA, leaseB].map((l) => l.revoke().catch(() => {}))));
+    await engine(registry, C, interval).start();
+    await submit(registry, "moves.service", "[Service]\nExecStart=/bin/true\n");
+    await submit(registry, "side.service", "[X-Fleet]\nMachineOf=moves.service\n");
+    await waitFor(async () => (await target(registry, "side.service")) !== undefined, {
+      what: "both placed",
+    });
+    const from = await target(registry, "moves.service");
+    expect(await target(registry, "side.service")).toBe(from);
+    // The machine holding them stops renewing its lease, as a dead agent would.
+    const dying = from === A ? leaseA : leaseB;
+    const survivor = from === A ? B : A;
+    const stoppedAt = Date.now();
+    dying.release();
+    await waitFor(async () => (await target(registry, "moves.service")) === survivor, {
+      what: "moves.service rescheduled",
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
+    const elapsed = Date.now() - stoppedAt;
+    // The MachineOf follower follows its peer in the same pass.
+    expect(await target(registry, "side.service")).toBe(survivor);
+    expect(elapsed).toBeLessThanOrEqual(ttl * 1000 + interval + 1000);
+  });
+});
