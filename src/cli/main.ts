@@ -1,24 +1,36 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { Interrupted, UpFailure } from "../cluster/index.js";
-import { InputError, UsageError } from "../errors/index.js";
+import { InputError, Interrupted, UpFailure, UsageError } from "../errors/index.js";
 import { CommandError } from "../host/index.js";
-import { destroyCommand } from "./commands/destroy.js";
-import { discoveryCommand } from "./commands/discovery.js";
-import { doctorCommand } from "./commands/doctor.js";
-import { fleetctlCommand } from "./commands/fleetctl.js";
-import { fleetdCommand } from "./commands/fleetd.js";
-import { haltCommand } from "./commands/halt.js";
-import { initCommand } from "./commands/init.js";
-import { logsCommand } from "./commands/logs.js";
-import { machineCommand } from "./commands/machine.js";
-import { provisionCommand } from "./commands/provision.js";
-import { reloadCommand } from "./commands/reload.js";
-import { sshCommand } from "./commands/ssh.js";
-import { statusCommand } from "./commands/status.js";
-import { upCommand } from "./commands/up.js";
-import { validateCommand } from "./commands/validate.js";
 import type { IO } from "./io.js";
+
+type CommandFactory = (io: IO, setExit: (code: number) => void) => Promise<Command>;
+
+/**
+ * Every command, loaded only when it runs: a machine agent or an in-machine
+ * `systemctl` must not pay for etcd3's gRPC or SQLite it never uses.
+ */
+const COMMANDS: Record<string, CommandFactory> = {
+  doctor: (io, setExit) => import("./commands/doctor.js").then((m) => m.doctorCommand(io, setExit)),
+  init: (io) => import("./commands/init.js").then((m) => m.initCommand(io)),
+  up: (io) => import("./commands/up.js").then((m) => m.upCommand(io)),
+  status: (io) => import("./commands/status.js").then((m) => m.statusCommand(io)),
+  ssh: (io, setExit) => import("./commands/ssh.js").then((m) => m.sshCommand(io, setExit)),
+  logs: (io) => import("./commands/logs.js").then((m) => m.logsCommand(io)),
+  halt: (io) => import("./commands/halt.js").then((m) => m.haltCommand(io)),
+  reload: (io) => import("./commands/reload.js").then((m) => m.reloadCommand(io)),
+  provision: (io) => import("./commands/provision.js").then((m) => m.provisionCommand(io)),
+  destroy: (io) => import("./commands/destroy.js").then((m) => m.destroyCommand(io)),
+  discovery: (io, setExit) =>
+    import("./commands/discovery.js").then((m) => m.discoveryCommand(io, setExit)),
+  fleetd: (io, setExit) => import("./commands/fleetd.js").then((m) => m.fleetdCommand(io, setExit)),
+  fleetctl: (io, setExit) =>
+    import("./commands/fleetctl.js").then((m) => m.fleetctlCommand(io, setExit)),
+  machine: (io, setExit) =>
+    import("./commands/machine.js").then((m) => m.machineCommand(io, setExit)),
+  validate: (io, setExit) =>
+    import("./commands/validate.js").then((m) => m.validateCommand(io, setExit)),
+};
 
 function packageVersion(): string {
   // dist/cli/main.js and src/cli/main.ts both sit two levels below the package root.
@@ -46,21 +58,11 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
       writeErr: (s) => io.stderr.write(s),
     })
     .showHelpAfterError("(run `shoal --help` for usage)");
-  program.addCommand(doctorCommand(io, setExit));
-  program.addCommand(initCommand(io));
-  program.addCommand(upCommand(io));
-  program.addCommand(statusCommand(io));
-  program.addCommand(sshCommand(io, setExit));
-  program.addCommand(logsCommand(io));
-  program.addCommand(haltCommand(io));
-  program.addCommand(reloadCommand(io));
-  program.addCommand(provisionCommand(io));
-  program.addCommand(destroyCommand(io));
-  program.addCommand(discoveryCommand(io, setExit));
-  program.addCommand(fleetdCommand(io, setExit));
-  program.addCommand(fleetctlCommand(io, setExit));
-  program.addCommand(machineCommand(io, setExit));
-  program.addCommand(validateCommand(io, setExit));
+  // Only the command asked for is loaded; help and unknown commands need them all.
+  const wanted = argv.find((arg) => !arg.startsWith("-"));
+  const names = wanted && wanted in COMMANDS ? [wanted] : Object.keys(COMMANDS);
+  for (const name of names)
+    program.addCommand(await (COMMANDS[name] as CommandFactory)(io, setExit));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
 
   try {

@@ -24,6 +24,8 @@ export interface DoctorEnv {
   machineAddresses: string[];
   /** Ports each etcd member listens on at its machine address. */
   machinePorts: number[];
+  /** Why the cluster config in cwd could not be read, when it could not. */
+  specProblem?: string;
   /** Where `shoal discovery serve` listens by default. */
   discoveryListen: { host: string; port: number };
 }

@@ -39,3 +39,24 @@ export class InputError extends Error {
 export class UsageError extends Error {
   override name = "UsageError";
 }
+
+/** A failure of `up` that names the machine and unit, with the evidence (journal lines). */
+export class UpFailure extends Error {
+  override name = "UpFailure";
+  constructor(
+    message: string,
+    readonly machine?: string,
+    readonly unit?: string,
+    readonly evidence: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Ctrl-C during `up`. */
+export class Interrupted extends Error {
+  override name = "Interrupted";
+  constructor() {
+    super("interrupted");
+  }
+}

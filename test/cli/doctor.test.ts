@@ -18,8 +18,18 @@ function tempDir(): string {
   return dir;
 }
 
-async function doctorJson(env: NodeJS.ProcessEnv = process.env) {
-  const result = await shoal(["doctor", "-o", "json"], { env, cwd: tempDir() });
+/**
+ * A cluster directory on its own subnet: doctor probes that cluster's
+ * ports, and must not touch the ones other test files' clusters are using.
+ */
+function clusterDir(subnet = "172.23.9.0/24"): string {
+  const dir = tempDir();
+  writeFileSync(join(dir, "shoal.yaml"), `instances: 2\nnetwork:\n  subnet: ${subnet}\n`);
+  return dir;
+}
+
+async function doctorJson(env: NodeJS.ProcessEnv = process.env, cwd = clusterDir()) {
+  const result = await shoal(["doctor", "-o", "json"], { env, cwd });
   const report = JSON.parse(result.stdout) as { ok: boolean; checks: CheckResult[] };
   const check = (name: string) => report.checks.find((c) => c.name === name);
   return { ...result, report, check };
@@ -27,7 +37,10 @@ async function doctorJson(env: NodeJS.ProcessEnv = process.env) {
 
 describe("shoal doctor", () => {
   it("reports a missing etcd with the install hint and exits 1", async () => {
-    const result = await shoal(["doctor"], { env: { ...process.env, PATH: "" }, cwd: tempDir() });
+    const result = await shoal(["doctor"], {
+      env: { ...process.env, PATH: "" },
+      cwd: clusterDir(),
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^FAIL\s+etcd\s+not found on PATH/m);
     expect(result.stdout).toContain("fix: apt-get install -y etcd-server");
@@ -54,14 +67,26 @@ describe("shoal doctor", () => {
     expect(json.check("etcdctl")?.status).toBe("ok");
   });
 
-  it("fails when an etcd port on a machine address is taken", async () => {
+  it("fails when an etcd port of the configured cluster is taken", async () => {
+    // Its own subnet, so it never meets the clusters other test files bring up.
+    const cwd = clusterDir("172.23.8.0/24");
     const server: Server = createServer();
-    await new Promise<void>((resolve) => server.listen(2380, "127.17.8.102", resolve));
+    await new Promise<void>((resolve) => server.listen(2380, "127.23.8.102", resolve));
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const json = await doctorJson();
+    const json = await doctorJson(process.env, cwd);
     expect(json.code).toBe(1);
+    expect(json.check("loopback")?.detail).toBe("127.23.8.101-102 can be bound");
     expect(json.check("ports")).toMatchObject({ status: "fail", required: true });
-    expect(json.check("ports")?.detail).toBe("in use: 127.17.8.102:2380");
+    expect(json.check("ports")?.detail).toBe("in use: 127.23.8.102:2380");
+  });
+
+  it("reports a cluster config it cannot read, with file and line", async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, "shoal.yaml"), "instances: 2\nupdateChannel: nightly\n");
+    const json = await doctorJson(process.env, cwd);
+    expect(json.code).toBe(1);
+    expect(json.check("cluster-config")).toMatchObject({ status: "fail", required: true });
+    expect(json.check("cluster-config")?.detail).toMatch(/shoal\.yaml:2:\d+: .*nightly/);
   });
 
   it("fails when the state directory cannot be written", async () => {
@@ -76,7 +101,7 @@ describe("shoal doctor", () => {
   it("--fix says what to run when it cannot install, and still exits 1", async () => {
     const result = await shoal(["doctor", "--fix"], {
       env: { ...process.env, PATH: "" },
-      cwd: tempDir(),
+      cwd: clusterDir(),
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^shoal cannot install etcd-server etcd-client .* here; /m);

@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import {
   applyFix,
   type CheckResult,
-  defaultDoctorEnv,
+  doctorEnvFor,
   fixPlanFor,
   healthy,
   runChecks,
@@ -25,7 +25,7 @@ export function doctorCommand(io: IO, setExit: (code: number) => void): Command 
       "install what is missing (Debian/Ubuntu packages, as root); print the command otherwise",
     )
     .action(async (opts: { output: OutputFormat; fix?: boolean }) => {
-      const env = { ...defaultDoctorEnv(io.env), cwd: io.cwd };
+      const env = doctorEnvFor(io.cwd, io.env);
       let results = await runChecks(env);
       if (opts.fix) {
         const plan = fixPlanFor(results, env);

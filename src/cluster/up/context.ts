@@ -46,25 +46,5 @@ export interface Step {
   run(ctx: UpContext): Promise<void>;
 }
 
-/** A failure of `up` that names the machine and unit, with the evidence (journal lines). */
-export class UpFailure extends Error {
-  override name = "UpFailure";
-  constructor(
-    message: string,
-    readonly machine?: string,
-    readonly unit?: string,
-    readonly evidence: string[] = [],
-  ) {
-    super(message);
-  }
-}
-
-/** Ctrl-C during `up`. */
-export class Interrupted extends Error {
-  override name = "Interrupted";
-  constructor() {
-    super("interrupted");
-  }
-}
-
+export { Interrupted, UpFailure } from "../../errors/index.js";
 export type { MachinePlan };
