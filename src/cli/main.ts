@@ -1,42 +1,9 @@
-import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { InputError, Interrupted, UpFailure, UsageError } from "../errors/index.js";
 import { CommandError } from "../host/index.js";
+import { COMMANDS, type CommandFactory } from "./commands/index.js";
 import type { IO } from "./io.js";
-
-type CommandFactory = (io: IO, setExit: (code: number) => void) => Promise<Command>;
-
-/**
- * Every command, loaded only when it runs: a machine agent or an in-machine
- * `systemctl` must not pay for etcd3's gRPC or SQLite it never uses.
- */
-const COMMANDS: Record<string, CommandFactory> = {
-  doctor: (io, setExit) => import("./commands/doctor.js").then((m) => m.doctorCommand(io, setExit)),
-  init: (io) => import("./commands/init.js").then((m) => m.initCommand(io)),
-  up: (io) => import("./commands/up.js").then((m) => m.upCommand(io)),
-  status: (io) => import("./commands/status.js").then((m) => m.statusCommand(io)),
-  ssh: (io, setExit) => import("./commands/ssh.js").then((m) => m.sshCommand(io, setExit)),
-  logs: (io) => import("./commands/logs.js").then((m) => m.logsCommand(io)),
-  halt: (io) => import("./commands/halt.js").then((m) => m.haltCommand(io)),
-  reload: (io) => import("./commands/reload.js").then((m) => m.reloadCommand(io)),
-  provision: (io) => import("./commands/provision.js").then((m) => m.provisionCommand(io)),
-  destroy: (io) => import("./commands/destroy.js").then((m) => m.destroyCommand(io)),
-  discovery: (io, setExit) =>
-    import("./commands/discovery.js").then((m) => m.discoveryCommand(io, setExit)),
-  fleetd: (io, setExit) => import("./commands/fleetd.js").then((m) => m.fleetdCommand(io, setExit)),
-  fleetctl: (io, setExit) =>
-    import("./commands/fleetctl.js").then((m) => m.fleetctlCommand(io, setExit)),
-  machine: (io, setExit) =>
-    import("./commands/machine.js").then((m) => m.machineCommand(io, setExit)),
-  validate: (io, setExit) =>
-    import("./commands/validate.js").then((m) => m.validateCommand(io, setExit)),
-};
-
-function packageVersion(): string {
-  // dist/cli/main.js and src/cli/main.ts both sit two levels below the package root.
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
-  return pkg.version as string;
-}
+import { packageVersion } from "./version.js";
 
 /**
  * Parses argv, runs one command and returns the exit code: 0 ok, 1 the

@@ -3,6 +3,8 @@ import { Command, Option } from "commander";
 import { UsageError } from "../../errors/index.js";
 import type { MachineClient, MachineStatus, UnitState } from "../../machine/index.js";
 import type { IO } from "../io.js";
+import { packageVersion } from "../version.js";
+import { COMMANDS } from "./index.js";
 
 const SHOAL_BIN = fileURLToPath(new URL("../bin.js", import.meta.url));
 
@@ -16,10 +18,6 @@ function machineDir(io: IO, dir: string | undefined): string {
 const load = () => import("../../machine/index.js");
 const connect = async (dir: string) => (await load()).connectMachine(dir);
 
-function version(): string {
-  return process.env.npm_package_version ?? "0.1.0";
-}
-
 /** `shoal machine ...`: the agent, and the commands a machine's shell has. */
 export function machineCommand(io: IO, setExit: (code: number) => void): Command {
   const machine = new Command("machine").description("inside one machine: the agent and its tools");
@@ -31,15 +29,14 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
     .description("boot a machine: apply its user-data, run its units, serve agent.sock")
     .requiredOption("--dir <dir>", "the machine directory")
     .option("--root <root>", "the machine's / (default DIR/root)")
-    .action(async (opts: { dir: string; root?: string }, cmd: Command) => {
-      const program = cmd.parent?.parent;
-      const commands = program ? program.commands.map((c) => c.name()) : [];
+    .action(async (opts: { dir: string; root?: string }) => {
+      const commands = Object.keys(COMMANDS);
       setExit(
         await (await load()).runAgent({
           machineDir: opts.dir,
           root: opts.root,
           shoal: { argv: [process.execPath, SHOAL_BIN], commands },
-          version: version(),
+          version: packageVersion(),
         }),
       );
     });

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { InputError } from "../../errors/index.js";
+import { USER_DATA_TEMPLATE } from "../init.js";
+import type { Progress } from "../progress.js";
 import { clusterId, machineDir, machineName } from "../providers/common.js";
 import { chooseProvider, providerByName } from "../providers/detect.js";
 import type { ClusterPlan, Provider } from "../providers/provider.js";
@@ -40,7 +42,7 @@ export interface UpResult {
  */
 export async function up(options: UpOptions, steps: readonly Step[] = UP_STEPS): Promise<UpResult> {
   const spec = loadSpec(options.dir, options.env);
-  const userDataText = readUserData(spec);
+  const userDataText = readUserData(spec, options.progress);
   const previous = readState(spec.dir);
   const provider = await pickProvider(spec, previous, options);
   const plan = selectMachines(planCluster(spec, previous, provider), options.names);
@@ -94,10 +96,21 @@ async function unwind(ctx: UpContext): Promise<void> {
   }
 }
 
-function readUserData(spec: ClusterSpec): string {
+/**
+ * The user's user-data; in a directory with no cluster config and no
+ * user-data at all, the one `shoal init` would write, so that a bare
+ * `shoal up` brings up the default cluster as `vagrant up` did.
+ */
+function readUserData(spec: ClusterSpec, progress: Progress): string {
   try {
     return readFileSync(spec.userData, "utf8");
   } catch {
+    if (spec.source === "defaults" && !existsSync(spec.userData)) {
+      progress.say(
+        "no shoal.yaml, config.rb or user-data here: using the built-in user-data (`shoal init` writes it out to edit)",
+      );
+      return USER_DATA_TEMPLATE;
+    }
     throw new InputError(
       "no user-data file",
       { file: spec.userData },
