@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { newCluster, statusJson, type TestCluster, teardown } from "./harness.js";
@@ -67,6 +67,26 @@ export function lifecycleScenarios(): void {
       const provision = await c.ok(["provision"]);
       expect(provision.stdout).toContain("==> core-01: provisioned");
       expect(readFileSync(motd, "utf8").trim()).toBe("second");
+    }, 180_000);
+  });
+
+  describe("the quick start: a bare `shoal up`", () => {
+    it("boots 3 machines and a 3-member etcd from the built-in user-data in an empty directory", async () => {
+      const c = newCluster("user-data.sample");
+      clusters.push(c);
+      rmSync(join(c.dir, "user-data"));
+      rmSync(join(c.dir, "config.rb"));
+      const up = await c.ok(["up", "--provider", "process", "--timeout", "60s"]);
+      expect(up.stdout + up.stderr).toContain("using the built-in user-data");
+      const machines = await statusJson(c);
+      expect(machines.map((m) => [m.name, m.state])).toEqual([
+        ["core-01", "running"],
+        ["core-02", "running"],
+        ["core-03", "running"],
+      ]);
+      expect(machines.every((m) => m.etcd?.health)).toBe(true);
+      expect(new Set(machines.map((m) => m.etcd?.memberId)).size).toBe(3);
+      expect(new Set(machines.map((m) => m.etcd?.leader)).size).toBe(1);
     }, 180_000);
   });
 }
