@@ -1,8 +1,17 @@
-import { existsSync, mkdirSync, openSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectMachine } from "../../machine/index.js";
-import { aliveWith, providerPidFile, readPid, removePid, signal, waitFor } from "./pids.js";
+import {
+  aliveWith,
+  providerPidFile,
+  readPid,
+  removePid,
+  signal,
+  waitFor,
+  writePid,
+} from "./pids.js";
 import type { MachinePlan } from "./provider.js";
 
 /**
@@ -23,10 +32,34 @@ export function agentArgv(machine: MachinePlan, root: string): string[] {
   return [...shoalArgv(), "machine", "boot", "--dir", machine.dir, "--root", root];
 }
 
-/** The file the agent's stdout and stderr go to: the machine's serial console. */
-export function openConsole(machine: MachinePlan): number {
+/**
+ * Starts a machine's outermost process detached, its output going to the
+ * machine's serial console (console.log), and records its host pid.
+ */
+export async function launchMachine(
+  machine: MachinePlan,
+  argv: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string },
+): Promise<void> {
   mkdirSync(machine.dir, { recursive: true });
-  return openSync(join(machine.dir, "console.log"), "a");
+  const out = openSync(join(machine.dir, "console.log"), "a");
+  const [file, ...args] = argv;
+  try {
+    const child = spawn(file as string, args, {
+      detached: true,
+      stdio: ["ignore", out, out],
+      env: options.env,
+      cwd: options.cwd,
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once("spawn", resolve);
+      child.once("error", reject);
+    });
+    writePid(providerPidFile(machine.dir), child.pid as number);
+    child.unref();
+  } finally {
+    closeSync(out);
+  }
 }
 
 /** Written by the agent when it finished a halt: tells poweroff from aborted. */

@@ -1,5 +1,4 @@
-import { spawn } from "node:child_process";
-import { closeSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { privileges, which } from "../../host/index.js";
 import {
@@ -7,7 +6,7 @@ import {
   clearRunMarkers,
   haltAgent,
   hostState,
-  openConsole,
+  launchMachine,
   runningPid,
 } from "./agent.js";
 import { bridgeAddress, gatewayAddress, netnsName, vethName } from "./common.js";
@@ -19,7 +18,7 @@ import {
   removeBridgeIfUnused,
   removeMachineNetwork,
 } from "./network.js";
-import { childrenOf, providerPidFile, removePid, writePid } from "./pids.js";
+import { childrenOf, providerPidFile, removePid } from "./pids.js";
 import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "./provider.js";
 import { bashArgs, coreHome, runAttached, shellEnv } from "./shell.js";
 
@@ -86,45 +85,35 @@ export const namespaceProvider: Provider = {
     const merged = join(machine.dir, "merged");
     for (const d of [upper, work, merged]) mkdirSync(d, { recursive: true });
     coreHome(upper);
-    const out = openConsole(machine);
-    try {
-      const child = spawn(
+    await launchMachine(
+      machine,
+      [
         "ip",
-        [
-          "netns",
-          "exec",
-          ns,
-          "unshare",
-          "--mount",
-          "--uts",
-          "--pid",
-          "--fork",
-          "--kill-child",
-          "--propagation",
-          "private",
-          "--",
-          "/bin/sh",
-          "-c",
-          BOOT_SCRIPT,
-          "boot",
-          machine.name,
-          upper,
-          work,
-          merged,
-          machine.dir,
-          ...agentArgv(machine, "/"),
-        ],
-        { detached: true, stdio: ["ignore", out, out], env },
-      );
-      await new Promise<void>((resolve, reject) => {
-        child.once("spawn", resolve);
-        child.once("error", reject);
-      });
-      writePid(providerPidFile(machine.dir), child.pid as number);
-      child.unref();
-    } finally {
-      closeSync(out);
-    }
+        "netns",
+        "exec",
+        ns,
+        "unshare",
+        "--mount",
+        "--uts",
+        "--pid",
+        "--fork",
+        "--kill-child",
+        "--propagation",
+        "private",
+        "--",
+        "/bin/sh",
+        "-c",
+        BOOT_SCRIPT,
+        "boot",
+        machine.name,
+        upper,
+        work,
+        merged,
+        machine.dir,
+        ...agentArgv(machine, "/"),
+      ],
+      { env },
+    );
   },
 
   stop: (_cluster, machine, graceMs) => haltAgent(machine, graceMs),

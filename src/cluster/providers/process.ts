@@ -1,16 +1,15 @@
-import { spawn } from "node:child_process";
-import { closeSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
   agentArgv,
   clearRunMarkers,
   haltAgent,
   hostState,
-  openConsole,
+  launchMachine,
   runningPid,
 } from "./agent.js";
 import { loopbackAddress } from "./common.js";
-import { providerPidFile, removePid, writePid } from "./pids.js";
+import { providerPidFile, removePid } from "./pids.js";
 import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "./provider.js";
 import { bashArgs, coreHome, runAttached, shellEnv } from "./shell.js";
 
@@ -38,24 +37,7 @@ export const processProvider: Provider = {
     clearRunMarkers(machine);
     const root = join(machine.dir, "root");
     mkdirSync(root, { recursive: true });
-    const out = openConsole(machine);
-    const [file, ...args] = agentArgv(machine, root);
-    try {
-      const child = spawn(file as string, args, {
-        detached: true,
-        stdio: ["ignore", out, out],
-        env,
-        cwd: machine.dir,
-      });
-      await new Promise<void>((resolve, reject) => {
-        child.once("spawn", resolve);
-        child.once("error", reject);
-      });
-      writePid(providerPidFile(machine.dir), child.pid as number);
-      child.unref();
-    } finally {
-      closeSync(out);
-    }
+    await launchMachine(machine, agentArgv(machine, root), { env, cwd: machine.dir });
   },
 
   stop: (_cluster, machine, graceMs) => haltAgent(machine, graceMs),
