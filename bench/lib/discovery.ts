@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { EtcdGroup, OwnedProcess } from "../../test/e2e/harness/index.js";
+import { EtcdGroup, serveDiscovery } from "../../test/e2e/harness/index.js";
 
 export interface Backend {
   name: string;
@@ -18,15 +17,9 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-const SHOAL_BIN = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
-
 export async function shoalBackend(): Promise<Backend> {
   const dir = mkdtempSync(join(tmpdir(), "shoal-bench-"));
-  const proc = new OwnedProcess([
-    process.execPath,
-    SHOAL_BIN,
-    "discovery",
-    "serve",
+  const { proc, url } = await serveDiscovery([
     "--listen",
     "127.0.0.1:0",
     "--store",
@@ -34,7 +27,6 @@ export async function shoalBackend(): Promise<Backend> {
     "--new-rate",
     "0",
   ]);
-  const url = (await proc.waitForOutput(/listening on (\S+)/))[1] as string;
   return {
     name: "shoal",
     async newToken(size) {

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { memberList, Owner } from "../discovery/helpers.js";
-import { EtcdGroup, OwnedProcess } from "../e2e/harness/index.js";
-import { SHOAL_BIN, shoal } from "../helpers/cli.js";
+import { EtcdGroup, type OwnedProcess, serveDiscovery } from "../e2e/harness/index.js";
+import { shoal } from "../helpers/cli.js";
 
 const owner = new Owner();
 const etcd = new EtcdGroup();
@@ -17,12 +17,9 @@ async function serve(
   args: string[],
   env = process.env,
 ): Promise<{ proc: OwnedProcess; url: string }> {
-  const proc = new OwnedProcess([process.execPath, SHOAL_BIN, "discovery", "serve", ...args], {
-    env,
-  });
-  owner.defer(() => proc.kill());
-  const m = await proc.waitForOutput(/^discovery server listening on (http:\/\/\S+)$/m);
-  return { proc, url: m[1] as string };
+  const served = await serveDiscovery(args, env);
+  owner.defer(() => served.proc.kill());
+  return served;
 }
 
 describe("shoal discovery serve | new", () => {

@@ -7,8 +7,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type DiscoveryServer, newToken } from "../../src/discovery/index.js";
-import { OwnedProcess, waitFor } from "../e2e/harness/index.js";
-import { SHOAL_BIN } from "../helpers/cli.js";
+import { serveDiscovery, waitFor } from "../e2e/harness/index.js";
 import { Owner, startServer } from "./helpers.js";
 
 const owner = new Owner();
@@ -245,11 +244,7 @@ describe("bad input", () => {
 describe("memory", () => {
   it("stays under 150 MB RSS with 10,000 tokens and 1,000 open long-polls", async () => {
     const dir = owner.tempDir();
-    const proc = new OwnedProcess([
-      process.execPath,
-      SHOAL_BIN,
-      "discovery",
-      "serve",
+    const { proc, url } = await serveDiscovery([
       "--listen",
       "127.0.0.1:0",
       "--store",
@@ -258,7 +253,6 @@ describe("memory", () => {
       "0",
     ]);
     owner.defer(() => proc.kill());
-    const url = (await proc.waitForOutput(/listening on (\S+)/))[1] as string;
     const tokens: string[] = [];
     const keepAlive = new Agent({ keepAlive: true, maxSockets: 50 });
     owner.defer(() => keepAlive.destroy());

@@ -11,10 +11,10 @@ import {
   EtcdGroup,
   type EtcdProcess,
   freePort,
-  OwnedProcess,
+  type OwnedProcess,
+  serveDiscovery,
   waitFor,
 } from "../e2e/harness/index.js";
-import { SHOAL_BIN } from "../helpers/cli.js";
 import { memberList, Owner } from "./helpers.js";
 
 const owner = new Owner();
@@ -32,18 +32,8 @@ afterEach(async () => {
 });
 
 async function serve(listen: string, store: string): Promise<OwnedProcess> {
-  const proc = new OwnedProcess([
-    process.execPath,
-    SHOAL_BIN,
-    "discovery",
-    "serve",
-    "--listen",
-    listen,
-    "--store",
-    store,
-  ]);
+  const { proc } = await serveDiscovery(["--listen", listen, "--store", store]);
   owner.defer(() => proc.kill());
-  await proc.waitForOutput(/^discovery server listening on /m);
   return proc;
 }
 
