@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeConfigDrive } from "../src/machine/index.js";
+import { peakMemoryMb } from "../test/e2e/harness/index.js";
 import { compare, median } from "./lib/compare.js";
 
 const SHOAL = fileURLToPath(new URL("../dist/cli/bin.js", import.meta.url));
@@ -41,11 +42,6 @@ function stopped(child: ChildProcess): Promise<void> {
   });
 }
 
-function peakRssMb(pid: number): number {
-  const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-  return Number(kb) / 1024;
-}
-
 const agentPeaks: number[] = [];
 
 async function shoalMachine(): Promise<number> {
@@ -62,7 +58,7 @@ async function shoalMachine(): Promise<number> {
   });
   try {
     const ms = await healthy(`http://${ip}:2379`, t0);
-    agentPeaks.push(peakRssMb(agent.pid as number));
+    agentPeaks.push(peakMemoryMb(agent.pid as number));
     return ms;
   } finally {
     agent.kill("SIGTERM");

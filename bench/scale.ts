@@ -7,8 +7,9 @@
  * an agent under 64 MB. PROVIDER=process|namespace (default: auto).
  */
 import { join } from "node:path";
+import { agentPid, peakMemoryMb } from "../test/e2e/harness/index.js";
 import { compare, summarize, timeMs } from "./lib/compare.js";
-import { agentPid, benchCluster, peakMemoryMb } from "./lib/shoal-cluster.js";
+import { benchCluster } from "./lib/shoal-cluster.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const provider = process.env.PROVIDER ?? "auto";

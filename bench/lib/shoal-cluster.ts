@@ -3,7 +3,7 @@
  * sample as user-data, a private state dir, and the built CLI to drive it.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,24 +70,6 @@ export function benchCluster(settings: Record<string, string | number>): BenchCl
       }
     },
   };
-}
-
-/** The host pid of a machine's agent: the provider's process, or tini's child in a namespace machine. */
-export function agentPid(machineDir: string): number {
-  const outer = Number(readFileSync(join(machineDir, "provider.pid"), "utf8"));
-  // The process provider's outer process is the agent (node); the namespace provider's is
-  // unshare, whose argv also names the agent, so look at argv[0].
-  if (readFileSync(`/proc/${outer}/cmdline`, "utf8").split("\0")[0] === process.execPath)
-    return outer;
-  const children = (pid: number) =>
-    readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).map(Number);
-  return children(children(outer)[0] as number)[0] as number;
-}
-
-/** Peak resident memory (VmHWM) of a process, in MB. */
-export function peakMemoryMb(pid: number): number {
-  const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-  return Number(kb) / 1024;
 }
 
 /** Whether the namespace provider can run here (root). */

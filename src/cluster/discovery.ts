@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { newToken } from "../discovery/index.js";
 import { stateDir } from "../host/index.js";
 import { shoalArgv } from "./providers/agent.js";
-import { aliveWith, signal, waitFor } from "./providers/pids.js";
+import { alive, type ProcessId, processId, signal, waitFor } from "./providers/pids.js";
 import type { DiscoverySetting } from "./spec/types.js";
 
 /**
@@ -37,8 +37,7 @@ export async function freshToken(
   }
 }
 
-interface ServerRecord {
-  pid: number;
+interface ServerRecord extends ProcessId {
   url: string;
 }
 
@@ -62,7 +61,7 @@ export async function ensureLocalServer(host: string, env: NodeJS.ProcessEnv): P
   mkdirSync(dir, { recursive: true });
   const path = recordPath(host, env);
   const known = readRecord(path);
-  if (known && aliveWith(known.pid, "discovery")) return known.url;
+  if (known && alive(known)) return known.url;
   const log = join(dir, `discovery-${host}.log`);
   writeFileSync(log, "");
   const out = openSync(log, "a");
@@ -84,21 +83,21 @@ export async function ensureLocalServer(host: string, env: NodeJS.ProcessEnv): P
     { detached: true, stdio: ["ignore", out, out], env },
   );
   closeSync(out);
-  const pid = child.pid;
+  const id = child.pid === undefined ? undefined : processId(child.pid);
   child.unref();
   let url: string | undefined;
   const up = await waitFor(() => {
     url = LISTENING.exec(readFileSync(log, "utf8"))?.[1];
-    return url !== undefined || pid === undefined || !aliveWith(pid, "discovery");
+    return url !== undefined || id === undefined || !alive(id);
   }, 15_000);
-  if (!up || url === undefined || pid === undefined) {
-    if (pid !== undefined) signal(pid, "SIGKILL");
+  if (!up || url === undefined || id === undefined) {
+    if (id !== undefined) signal(id.pid, "SIGKILL");
     const tail = readFileSync(log, "utf8").trim().split("\n").slice(-5).join("\n");
     throw new Error(
       `the local discovery server did not start on ${host}${tail ? `:\n${tail}` : ""}`,
     );
   }
-  writeFileSync(path, `${JSON.stringify({ pid, url } satisfies ServerRecord)}\n`);
+  writeFileSync(path, `${JSON.stringify({ ...id, url } satisfies ServerRecord)}\n`);
   return url;
 }
 
@@ -113,9 +112,9 @@ export async function stopLocalServers(env: NodeJS.ProcessEnv): Promise<void> {
   }
   for (const name of names) {
     const record = readRecord(join(dir, name));
-    if (record && aliveWith(record.pid, "discovery")) {
+    if (record && alive(record)) {
       signal(record.pid, "SIGTERM");
-      if (!(await waitFor(() => !aliveWith(record.pid, "discovery"), 5_000))) {
+      if (!(await waitFor(() => !alive(record), 5_000))) {
         signal(record.pid, "SIGKILL");
       }
     }

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectMachine } from "../../machine/index.js";
 import {
-  aliveWith,
+  alive,
+  type ProcessId,
+  processId,
   providerPidFile,
   readPid,
   removePid,
@@ -55,7 +57,9 @@ export async function launchMachine(
       child.once("spawn", resolve);
       child.once("error", reject);
     });
-    writePid(providerPidFile(machine.dir), child.pid as number);
+    const pid = child.pid as number;
+    // Gone already: the record stays, so the machine reads "aborted" and up shows its console.
+    writePid(providerPidFile(machine.dir), processId(pid) ?? { pid, start: -1 });
     child.unref();
   } finally {
     closeSync(out);
@@ -67,10 +71,15 @@ export function shutdownMarker(machine: MachinePlan): string {
   return join(machine.dir, "shutdown");
 }
 
+/** The machine's outermost process on the host, while it runs. */
+function runningProcess(machine: MachinePlan): ProcessId | undefined {
+  const id = readPid(providerPidFile(machine.dir));
+  return id !== undefined && alive(id) ? id : undefined;
+}
+
 /** Host pid of the machine's outermost process, while it runs. */
 export function runningPid(machine: MachinePlan): number | undefined {
-  const pid = readPid(providerPidFile(machine.dir));
-  return pid !== undefined && aliveWith(pid, machine.dir) ? pid : undefined;
+  return runningProcess(machine)?.pid;
 }
 
 /** vagrant's state for a machine from what is on the host. */
@@ -94,8 +103,8 @@ export async function haltAgent(
   graceMs: number,
   kill: (pid: number) => void = (pid) => signal(-pid, "SIGKILL"),
 ): Promise<"graceful" | "forced"> {
-  const pid = runningPid(machine);
-  if (pid === undefined) {
+  const id = runningProcess(machine);
+  if (id === undefined) {
     removePid(providerPidFile(machine.dir));
     return "graceful";
   }
@@ -111,11 +120,11 @@ export async function haltAgent(
   } catch {
     // The agent does not answer: it gets killed below.
   }
-  const gone = () => !aliveWith(pid, machine.dir);
+  const gone = () => !alive(id);
   let how: "graceful" | "forced" = "graceful";
   if (!asked || !(await waitFor(gone, graceMs))) {
     how = "forced";
-    kill(pid);
+    kill(id.pid);
     await waitFor(gone, 5_000);
   }
   removePid(providerPidFile(machine.dir));

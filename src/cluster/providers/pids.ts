@@ -10,14 +10,50 @@ export function providerPidFile(machineDir: string): string {
   return join(machineDir, "provider.pid");
 }
 
-export function writePid(file: string, pid: number): void {
-  writeFileSync(file, `${pid}\n`);
+/**
+ * A process as the host knows it: its pid and its start time (clock ticks
+ * after boot, field 22 of /proc/PID/stat). The start time survives exec and
+ * tells a recycled pid apart; the command line does neither (it reads empty
+ * while the process is in execve, as `ip netns exec` -> unshare -> sh are).
+ */
+export interface ProcessId {
+  pid: number;
+  start: number;
 }
 
-export function readPid(file: string): number | undefined {
+function stat(pid: number): { state: string; start: number } | undefined {
   try {
-    const pid = Number(readFileSync(file, "utf8").trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0] ?? "", start: Number(fields[19]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The identity of a process that runs now (e.g. a child just spawned). */
+export function processId(pid: number): ProcessId | undefined {
+  const s = stat(pid);
+  return s && Number.isFinite(s.start) ? { pid, start: s.start } : undefined;
+}
+
+/** Whether that very process still runs (and is not a zombie). */
+export function alive(id: ProcessId): boolean {
+  const s = stat(id.pid);
+  return s !== undefined && s.start === id.start && s.state !== "Z" && s.state !== "X";
+}
+
+export function writePid(file: string, id: ProcessId): void {
+  writeFileSync(file, `${id.pid} ${id.start}\n`);
+}
+
+export function readPid(file: string): ProcessId | undefined {
+  try {
+    const [pid, start] = readFileSync(file, "utf8").trim().split(" ").map(Number);
+    return Number.isInteger(pid) && (pid as number) > 0 && Number.isInteger(start)
+      ? { pid: pid as number, start: start as number }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -25,24 +61,6 @@ export function readPid(file: string): number | undefined {
 
 export function removePid(file: string): void {
   rmSync(file, { force: true });
-}
-
-/**
- * Whether pid is a live (not zombie) process whose command line mentions
- * `marker` (the machine directory), so a recycled pid is never mistaken
- * for the machine.
- */
-export function aliveWith(pid: number, marker: string): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    if (state === "Z" || state === "X") return false;
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8")
-      .split("\0")
-      .some((a) => a.includes(marker));
-  } catch {
-    return false;
-  }
 }
 
 /** The direct children of pid, from /proc. */

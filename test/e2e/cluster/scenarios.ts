@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
+import { agentPid } from "../harness/index.js";
 import {
   discoveryUrl,
   leaks,
@@ -127,17 +128,4 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
       "2014",
     );
   }, 120_000);
-}
-
-/** The agent's host pid: the provider's process (process) or tini's child (namespace). */
-function agentPid(machineDir: string): number {
-  const outer = Number(readFileSync(join(machineDir, "provider.pid"), "utf8"));
-  // The process provider's outer process is the agent (node); the namespace provider's is
-  // unshare, whose argv also names the agent, so look at argv[0].
-  if (readFileSync(`/proc/${outer}/cmdline`, "utf8").split("\0")[0] === process.execPath)
-    return outer;
-  const children = (pid: number) =>
-    readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).map(Number);
-  const tini = children(outer)[0] as number;
-  return children(tini)[0] as number;
 }

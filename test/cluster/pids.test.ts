@@ -1,0 +1,72 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  alive,
+  type ProcessId,
+  processId,
+  readPid,
+  waitFor,
+  writePid,
+} from "../../src/cluster/providers/pids.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function idOf(pid: number | undefined): ProcessId {
+  const id = pid === undefined ? undefined : processId(pid);
+  if (!id) throw new Error(`no process ${pid}`);
+  return id;
+}
+
+function child(argv: string[]) {
+  const [file, ...args] = argv;
+  const c = spawn(file as string, args, { stdio: "ignore" });
+  cleanups.push(() => c.kill("SIGKILL"));
+  return c;
+}
+
+describe("process identity (pid and start time)", () => {
+  it("holds through a chain of execs, while the command line reads empty mid-exec", async () => {
+    // `ip netns exec` -> unshare -> sh -> chroot -> tini is such a chain; a check on the
+    // command line once took a booting namespace machine for dead.
+    const env = "/usr/bin/env";
+    const c = child([env, env, env, env, env, env, env, env, "/bin/sleep", "30"]);
+    const id = idOf(c.pid);
+    let checks = 0;
+    let dead = 0;
+    const atSleep = () => readFileSync(`/proc/${c.pid}/cmdline`, "utf8").startsWith("/bin/sleep");
+    while (!atSleep()) {
+      checks++;
+      if (!alive(id)) dead++;
+    }
+    expect(checks).toBeGreaterThan(0);
+    expect(dead).toBe(0);
+    c.kill("SIGKILL");
+    expect(await waitFor(() => !alive(id), 5_000)).toBe(true);
+  });
+
+  it("does not take another process with the same pid for the recorded one", () => {
+    const me = idOf(process.pid);
+    expect(alive(me)).toBe(true);
+    expect(alive({ pid: process.pid, start: me.start + 1 })).toBe(false);
+    expect(processId(2 ** 22 + 1)).toBeUndefined();
+  });
+
+  it("round-trips through a pid file and refuses what is not one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "shoal-pids-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, "provider.pid");
+    writePid(file, { pid: 4242, start: 987654 });
+    expect(readPid(file)).toEqual({ pid: 4242, start: 987654 });
+    for (const text of ["4242\n", "", "x y\n", "-1 5\n"]) {
+      writeFileSync(file, text);
+      expect(readPid(file), JSON.stringify(text)).toBeUndefined();
+    }
+    expect(readPid(join(dir, "missing.pid"))).toBeUndefined();
+  });
+});

@@ -1,0 +1,24 @@
+import { readFileSync } from "node:fs";
+import { childrenOf, providerPidFile, readPid } from "../../../src/cluster/providers/pids.js";
+
+/**
+ * The host pid of a machine's agent: the provider's own process (process
+ * provider), or tini's child under unshare (namespace provider).
+ */
+export function agentPid(machineDir: string): number {
+  const outer = readPid(providerPidFile(machineDir))?.pid;
+  if (outer === undefined) throw new Error(`${machineDir}: no provider.pid`);
+  if (readFileSync(`/proc/${outer}/cmdline`, "utf8").split("\0")[0] === process.execPath) {
+    return outer;
+  }
+  const tini = childrenOf(outer)[0];
+  const agent = tini === undefined ? undefined : childrenOf(tini)[0];
+  if (agent === undefined) throw new Error(`${machineDir}: no agent under pid ${outer}`);
+  return agent;
+}
+
+/** Peak resident memory (VmHWM) of a process, in MB. */
+export function peakMemoryMb(pid: number): number {
+  const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kb) / 1024;
+}
