@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "../host/index.js";
 
 /** shoal's version, from package.json. */
 export function packageVersion(): string {
-  // dist/cli/version.js and src/cli/version.ts both sit two levels below the package root.
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8"));
   return pkg.version as string;
 }

@@ -10,8 +10,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { newToken } from "../discovery/index.js";
-import { stateDir } from "../host/index.js";
-import { shoalArgv } from "./providers/agent.js";
+import { shoalArgv, stateDir } from "../host/index.js";
 import { alive, type ProcessId, processId, signal, waitFor } from "./providers/pids.js";
 import type { DiscoverySetting } from "./spec/types.js";
 

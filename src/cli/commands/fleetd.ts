@@ -1,13 +1,9 @@
 import { rmSync } from "node:fs";
+import { getPriority, setPriority } from "node:os";
 import { Command } from "commander";
 import { UsageError } from "../../errors/index.js";
-import {
-  fleetConfigFromEnv,
-  localFleetFile,
-  startFleetd,
-  writeLocalFleet,
-} from "../../fleet/index.js";
-import { connectMachine } from "../../machine/index.js";
+import { waitHealthy } from "../../etcd/index.js";
+import { fleetConfigFromEnv } from "../../fleet/config.js";
 import type { IO } from "../io.js";
 
 /**
@@ -28,10 +24,28 @@ export function fleetdCommand(io: IO, setExit: (code: number) => void): Command 
         );
       }
       const interrupted = io.interrupts();
+      const log = (line: string) => io.stderr.write(`${line}\n`);
+      // fleet has nothing to do before etcd has a leader, and loading its gRPC client costs
+      // a second of CPU: while a cluster forms, that CPU is etcd's. So wait on plain HTTP first.
+      log(`fleetd: waiting for etcd at ${config.etcdServers.join(",")}`);
+      if (!(await waitHealthy(config.etcdServers, interrupted))) {
+        setExit(0);
+        return;
+      }
+      // The rest of a forming cluster (other members, their agents) comes first: load and
+      // connect at the lowest CPU priority, then return to normal where allowed (root).
+      const priority = getPriority();
+      setPriority(19);
+      const [{ localFleetFile, startFleetd, writeLocalFleet }, { connectMachine }] =
+        await Promise.all([import("../../fleet/index.js"), import("../../machine/index.js")]);
       const machine = await connectMachine(machineDir);
       const { machineId, hostname } = await machine.status();
-      const log = (line: string) => io.stderr.write(`${line}\n`);
       const fleetd = await startFleetd({ config, host: machine, machineId, hostname, log });
+      try {
+        setPriority(priority);
+      } catch {
+        // not root: a lower priority cannot be undone, and fleetd is mostly idle anyway
+      }
       const local = { etcdServers: config.etcdServers, etcdKeyPrefix: config.etcdKeyPrefix };
       writeLocalFleet(machineDir, local);
       log(

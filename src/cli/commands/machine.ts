@@ -1,12 +1,10 @@
-import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { UsageError } from "../../errors/index.js";
+import { shoalArgv } from "../../host/index.js";
 import type { MachineClient, MachineStatus, UnitState } from "../../machine/index.js";
 import type { IO } from "../io.js";
 import { packageVersion } from "../version.js";
 import { COMMANDS } from "./index.js";
-
-const SHOAL_BIN = fileURLToPath(new URL("../bin.js", import.meta.url));
 
 function machineDir(io: IO, dir: string | undefined): string {
   const d = dir ?? io.env.SHOAL_MACHINE_DIR;
@@ -35,7 +33,7 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
         await (await load()).runAgent({
           machineDir: opts.dir,
           root: opts.root,
-          shoal: { argv: [process.execPath, SHOAL_BIN], commands },
+          shoal: { argv: shoalArgv(), commands },
           version: packageVersion(),
         }),
       );

@@ -1,5 +1,5 @@
+import { findClientUrl, healthy, hexId, memberStatus } from "../../etcd/index.js";
 import { agentStatus } from "../agent-client.js";
-import { findClientUrl, healthy, hexId, memberStatus } from "../etcd-http.js";
 import type { MachineState } from "../providers/provider.js";
 import { openCluster } from "./open.js";
 

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { shoalArgv } from "../../host/index.js";
 import { connectMachine } from "../../machine/index.js";
 import {
   alive,
@@ -20,14 +20,6 @@ import type { MachinePlan } from "./provider.js";
  * What both providers share about a machine's agent (`shoal machine boot`):
  * how to start it, how to halt it, and how to tell its state from the host.
  */
-
-/** node and the built CLI, so the agent runs the same shoal as the host. */
-export function shoalArgv(): string[] {
-  let bin = fileURLToPath(new URL("../../cli/bin.js", import.meta.url));
-  // Run from the sources (tests import src/): the agent still needs the build.
-  bin = bin.replace(/\/src\/cli\/bin\.js$/, "/dist/cli/bin.js");
-  return [process.execPath, bin];
-}
 
 /** The agent's argv for a machine whose `/` is `root`. */
 export function agentArgv(machine: MachinePlan, root: string): string[] {

@@ -1,12 +1,13 @@
+import { type EtcdMember, findClientUrl, healthy, members } from "../../etcd/index.js";
 import { agentStatus, consoleTail, journalTail } from "../agent-client.js";
-import { type EtcdMember, findClientUrl, healthy, members } from "../etcd-http.js";
 import { hostState } from "../providers/agent.js";
 import { waitFor } from "../providers/pids.js";
 import type { MachinePlan } from "../providers/provider.js";
 import { Interrupted, type Step, type UpContext, UpFailure } from "./context.js";
 
 const ETCD_UNITS = ["etcd2.service", "etcd.service"];
-const POLL_MS = 100;
+// Every poll asks each agent and etcd member: cheap, and the sooner up sees health the sooner it is done.
+const POLL_MS = 50;
 
 /**
  * Waits until every machine's agent says it booted and etcd has etcdSize
@@ -19,10 +20,11 @@ export const waitReady: Step = {
     if (!ctx.options.wait) return;
     const deadline = Date.now() + ctx.options.timeoutMs;
     let last: Readiness | undefined;
+    const clientUrls = new Map<string, string>();
     const ready = await waitFor(
       async () => {
         if (ctx.options.signal.aborted) throw new Interrupted();
-        last = await readiness(ctx);
+        last = await readiness(ctx, clientUrls);
         return last.ready;
       },
       Math.max(0, deadline - Date.now()),
@@ -43,7 +45,8 @@ interface Readiness {
   members: EtcdMember[];
 }
 
-async function readiness(ctx: UpContext): Promise<Readiness> {
+/** One look at every machine; clientUrls keeps each machine's etcd client URL once found. */
+async function readiness(ctx: UpContext, clientUrls: Map<string, string>): Promise<Readiness> {
   const booted = new Set<string>();
   for (const m of ctx.plan.machines) {
     if (hostState(m) !== "running") {
@@ -54,7 +57,10 @@ async function readiness(ctx: UpContext): Promise<Readiness> {
         consoleTail(m),
       );
     }
-    const status = await agentStatus(m);
+  }
+  const statuses = await Promise.all(ctx.plan.machines.map((m) => agentStatus(m)));
+  for (const [i, m] of ctx.plan.machines.entries()) {
+    const status = statuses[i];
     if (!status) {
       ctx.progress.machine(m.name, "booting: waiting for the agent");
       continue;
@@ -87,7 +93,10 @@ async function readiness(ctx: UpContext): Promise<Readiness> {
     for (const name of booted) ctx.progress.machine(name, "booted and ready");
     return { ready: booted.size === ctx.plan.machines.length, booted, members: [] };
   }
-  const list = await memberList(ctx.plan.machines.filter((m) => booted.has(m.name)));
+  const list = await memberList(
+    ctx.plan.machines.filter((m) => booted.has(m.name)),
+    clientUrls,
+  );
   const health = await Promise.all(
     list.map((mem) => (mem.clientURLs[0] ? healthy(mem.clientURLs[0]) : false)),
   );
@@ -107,9 +116,16 @@ async function readiness(ctx: UpContext): Promise<Readiness> {
 }
 
 /** The member list as the first answering machine sees it. */
-async function memberList(machines: MachinePlan[]): Promise<EtcdMember[]> {
+async function memberList(
+  machines: MachinePlan[],
+  clientUrls: Map<string, string>,
+): Promise<EtcdMember[]> {
   for (const m of machines) {
-    const url = await findClientUrl(m.address);
+    let url = clientUrls.get(m.name);
+    if (url === undefined) {
+      url = await findClientUrl(m.address);
+      if (url !== undefined) clientUrls.set(m.name, url);
+    }
     const list = url ? await members(url) : undefined;
     if (list && list.length > 0) return list;
   }

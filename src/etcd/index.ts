@@ -1,0 +1,11 @@
+export {
+  CLIENT_PORTS,
+  type EtcdMember,
+  findClientUrl,
+  healthy,
+  hexId,
+  type MemberStatus,
+  memberStatus,
+  members,
+  waitHealthy,
+} from "./http.js";

@@ -1,0 +1,26 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+let root: string | undefined;
+
+/**
+ * The shoal package's directory: the nearest parent of this code holding
+ * package.json. From src/ (tests) and from dist/'s bundle chunks alike.
+ */
+export function packageRoot(): string {
+  if (root !== undefined) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("shoal's package.json is not above its code");
+    dir = parent;
+  }
+  root = dir;
+  return dir;
+}
+
+/** How shoal starts another shoal (agents, fleetd, servers): node and the built CLI. */
+export function shoalArgv(): string[] {
+  return [process.execPath, join(packageRoot(), "dist", "cli", "bin.js")];
+}
