@@ -21,7 +21,15 @@ export interface BenchCluster {
   remove(): Promise<void>;
 }
 
-export function benchCluster(settings: Record<string, string | number>): BenchCluster {
+/**
+ * A cluster directory with these shoal.yaml settings. `shortRaft` (default)
+ * gives every etcd the short raft timers RAFT; false keeps etcd's defaults,
+ * which is what `shoal up` gives its users.
+ */
+export function benchCluster(
+  settings: Record<string, string | number>,
+  { shortRaft = true }: { shortRaft?: boolean } = {},
+): BenchCluster {
   const dir = mkdtempSync(join(tmpdir(), "shoal-bench-"));
   const state = mkdtempSync(join(tmpdir(), "shoal-bench-state-"));
   copyFileSync(SAMPLE, join(dir, "user-data"));
@@ -34,8 +42,12 @@ export function benchCluster(settings: Record<string, string | number>): BenchCl
   const env = {
     ...process.env,
     SHOAL_STATE_DIR: state,
-    SHOAL_ETCD_HEARTBEAT_INTERVAL: String(RAFT.heartbeatMs),
-    SHOAL_ETCD_ELECTION_TIMEOUT: String(RAFT.electionMs),
+    ...(shortRaft
+      ? {
+          SHOAL_ETCD_HEARTBEAT_INTERVAL: String(RAFT.heartbeatMs),
+          SHOAL_ETCD_ELECTION_TIMEOUT: String(RAFT.electionMs),
+        }
+      : {}),
   };
   return {
     dir,

@@ -12,7 +12,7 @@ import {
 import { bridgeAddress, gatewayAddress, netnsName, vethName } from "./common.js";
 import {
   ensureBridge,
-  ensureMachineNetwork,
+  ensureMachineLinks,
   listLinks,
   listNetns,
   removeBridgeIfUnused,
@@ -26,15 +26,18 @@ const TOOLS = ["ip", "unshare", "nsenter", "tini", "chroot", "mount"] as const;
 
 /**
  * Run inside new mount, UTS and PID namespaces (and the machine's network
- * namespace): name the host, put an overlay over / with the machine's
- * root/ as upper layer, but /etc/systemd/system the machine's own only
+ * namespace): address eth0 and bring up lo (the host made the links), name
+ * the host, put an overlay over / with the machine's root/ as upper layer,
+ * but /etc/systemd/system the machine's own only
  * (the host's enabled services, e.g. Debian's etcd, are not the machine's),
  * fresh /proc, the host's /dev and /sys, the machine
  * directory itself (so the host sees the agent's socket and journal), then
  * chroot and exec tini as PID 1 with the agent as its child.
  */
 const BOOT_SCRIPT = `set -e
-name="$1" upper="$2" work="$3" merged="$4" dir="$5"; shift 5
+name="$1" address="$2" gateway="$3" upper="$4" work="$5" merged="$6" dir="$7"; shift 7
+printf '%s\\n' "addr replace $address/24 dev eth0" "link set eth0 up" "link set lo up" \\
+  "route replace default via $gateway" | ip -batch -
 hostname "$name"
 mkdir -p "$upper/etc/systemd/system"
 mount -t overlay overlay -o "lowerdir=/,upperdir=$upper,workdir=$work" "$merged"
@@ -66,19 +69,23 @@ export const namespaceProvider: Provider = {
 
   hostAddress: gatewayAddress,
 
-  prepare: (cluster) => ensureBridge(cluster.subnet),
+  async prepare(cluster) {
+    await ensureBridge(cluster.subnet);
+    const links = cluster.machines
+      .filter((m) => runningPid(m) === undefined)
+      .map((m) => ({ ns: netnsName(cluster.id, m.name), veth: vethName(cluster.id, m.index) }));
+    try {
+      await ensureMachineLinks(links);
+    } catch {
+      // Another cluster's destroy may have removed shoal0 while it had no ports yet.
+      await ensureBridge(cluster.subnet);
+      await ensureMachineLinks(links);
+    }
+  },
 
   async start(cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
     if (runningPid(machine) !== undefined) return;
     const ns = netnsName(cluster.id, machine.name);
-    const veth = vethName(cluster.id, machine.index);
-    try {
-      await ensureMachineNetwork(ns, veth, machine.address, cluster.subnet);
-    } catch {
-      // Another cluster's destroy may have removed shoal0 while it had no ports yet.
-      await ensureBridge(cluster.subnet);
-      await ensureMachineNetwork(ns, veth, machine.address, cluster.subnet);
-    }
     clearRunMarkers(machine);
     const upper = join(machine.dir, "root");
     const work = join(machine.dir, "overlay-work");
@@ -106,6 +113,8 @@ export const namespaceProvider: Provider = {
         BOOT_SCRIPT,
         "boot",
         machine.name,
+        machine.address,
+        gatewayAddress(cluster.subnet),
         upper,
         work,
         merged,

@@ -72,30 +72,28 @@ export async function listLinks(): Promise<string[]> {
   return parseLinkNames(await ip("-o", "link", "show"));
 }
 
+/** One machine's link to the bridge: its namespace and the host end of its veth pair. */
+export interface MachineLink {
+  ns: string;
+  veth: string;
+}
+
 /**
- * Gives a machine its network: namespace `ns`, a veth whose host end `veth`
- * is on the bridge and whose other end is eth0 inside with `address`/24,
- * lo up, and a default route through the bridge. Idempotent.
+ * Gives machines their host-side network, in three `ip` runs however many
+ * machines (forks are what a busy host lacks): per machine a namespace and
+ * a veth pair whose host end is on the bridge and whose other end is eth0
+ * inside. Idempotent. Addresses inside are the machine's boot script's job.
  */
-export async function ensureMachineNetwork(
-  ns: string,
-  veth: string,
-  address: string,
-  subnet: string,
-): Promise<void> {
-  // Two `ip -batch` runs instead of one process per command: forks are what a busy host lacks.
+export async function ensureMachineLinks(links: readonly MachineLink[]): Promise<void> {
+  const [namespaces, existing] = await Promise.all([listNetns(), listLinks()]);
   const host: string[] = [];
-  if (!(await listNetns()).includes(ns)) host.push(`netns add ${ns}`);
-  if (!(await linkExists(veth))) host.push(`link add ${veth} type veth peer name eth0 netns ${ns}`);
-  host.push(`link set ${veth} master ${BRIDGE} up`);
-  await run(["ip", "-batch", "-"], { input: `${host.join("\n")}\n` });
-  const inside = [
-    `addr replace ${address}/24 dev eth0`,
-    "link set eth0 up",
-    "link set lo up",
-    `route replace default via ${gatewayAddress(subnet)}`,
-  ];
-  await run(["ip", "-n", ns, "-batch", "-"], { input: `${inside.join("\n")}\n` });
+  for (const { ns, veth } of links) {
+    if (!namespaces.includes(ns)) host.push(`netns add ${ns}`);
+    if (!existing.includes(veth))
+      host.push(`link add ${veth} type veth peer name eth0 netns ${ns}`);
+    host.push(`link set ${veth} master ${BRIDGE} up`);
+  }
+  if (host.length > 0) await run(["ip", "-batch", "-"], { input: `${host.join("\n")}\n` });
 }
 
 /** Removes a machine's veth and namespace; what is already gone is fine. */
