@@ -3,7 +3,7 @@ import { getPriority, setPriority } from "node:os";
 import { Command } from "commander";
 import { UsageError } from "../../errors/index.js";
 import { waitHealthy } from "../../etcd/index.js";
-// config.js alone, not fleet/index.js: that loads etcd3, which waits until etcd is healthy.
+// config.js alone: fleet/index.js loads etcd3, and is imported only once etcd is healthy.
 import { fleetConfigFromEnv } from "../../fleet/config.js";
 import type { IO } from "../io.js";
 
