@@ -4,7 +4,8 @@
  * etcd's own v2 discovery on the same host, per provider. Both sides use
  * the same discovery server (started here, so neither pays for its start)
  * and the same short raft timers; the clock runs until every member's
- * HTTP /health says true. Goal: ratio <= 2.0.
+ * HTTP /health says true. Goal: ratio <= 2.0. PROVIDER=process|namespace
+ * measures one provider (default: both where root, else process).
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,7 +17,12 @@ import { compare, timeMs } from "./lib/compare.js";
 import { benchCluster, canUseNamespaces, RAFT } from "./lib/shoal-cluster.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
-const providers = canUseNamespaces() ? (["process", "namespace"] as const) : (["process"] as const);
+const providers =
+  process.env.PROVIDER === "process" || process.env.PROVIDER === "namespace"
+    ? [process.env.PROVIDER]
+    : canUseNamespaces()
+      ? (["process", "namespace"] as const)
+      : (["process"] as const);
 
 const storeDir = mkdtempSync(join(tmpdir(), "shoal-bench-discovery-"));
 const local = await startDiscoveryServer({

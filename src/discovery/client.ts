@@ -1,3 +1,5 @@
+import { exchange, type HttpAnswer } from "../host/index.js";
+
 /** The client side `shoal up` and `shoal discovery new` use: ask a discovery server for a token. */
 
 export class DiscoveryClientError extends Error {
@@ -7,20 +9,15 @@ export class DiscoveryClientError extends Error {
 /** GET SERVER/new?size=N; returns the token URL, as `curl .../new?size=N` prints it. */
 export async function newToken(serverUrl: string, size: number): Promise<string> {
   const url = `${serverUrl.replace(/\/+$/, "")}/new?size=${encodeURIComponent(String(size))}`;
-  let res: Response;
+  let res: HttpAnswer;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    res = await exchange(url, { timeoutMs: 10_000 });
   } catch (err) {
-    const cause =
-      err instanceof Error
-        ? err.cause instanceof Error
-          ? err.cause.message
-          : err.message
-        : String(err);
+    const cause = err instanceof Error ? err.message : String(err);
     throw new DiscoveryClientError(`cannot reach the discovery server at ${serverUrl}: ${cause}`);
   }
-  const text = await res.text();
-  if (!res.ok) {
+  const { text } = res;
+  if (res.status < 200 || res.status > 299) {
     let why = text.trim();
     try {
       const body = JSON.parse(text) as { message?: string; cause?: string };

@@ -1,6 +1,5 @@
 /** Turns a `--store` spec into a store: `sqlite:PATH` or `etcd:URL[,URL...]`. */
 import { InputError } from "../errors/index.js";
-import { SqliteStore } from "./sqlite-store.js";
 import type { Store } from "./store.js";
 
 export type StoreSpec = { kind: "sqlite"; path: string } | { kind: "etcd"; endpoints: string[] };
@@ -31,8 +30,12 @@ export function parseStoreSpec(spec: string): StoreSpec {
 }
 
 export async function openStore(spec: StoreSpec, onError?: (err: unknown) => void): Promise<Store> {
-  if (spec.kind === "sqlite") return new SqliteStore(spec.path);
-  // Loaded on demand: the etcd client (gRPC, protobufs) is weight a SQLite server does not need.
+  // Each store's client is loaded on demand: `shoal up` imports this module only to ask an
+  // existing server for a token, and etcd's gRPC client is weight a SQLite server does not need.
+  if (spec.kind === "sqlite") {
+    const { SqliteStore } = await import("./sqlite-store.js");
+    return new SqliteStore(spec.path);
+  }
   const { EtcdStore } = await import("./etcd-store.js");
   return EtcdStore.open(spec.endpoints, onError);
 }

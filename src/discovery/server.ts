@@ -3,7 +3,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Clock, systemClock } from "./clock.js";
 import { gcInterval, startGc } from "./gc.js";
-import { createMetrics } from "./metrics.js";
 import { openStore, parseStoreSpec } from "./open-store.js";
 import { createHandler } from "./routes.js";
 import { DiscoveryService } from "./service.js";
@@ -56,6 +55,8 @@ function formatDuration(ms: number): string {
 export async function startDiscoveryServer(opts: DiscoveryServerOptions): Promise<DiscoveryServer> {
   const clock = opts.clock ?? systemClock;
   const tokenTtlMs = opts.tokenTtlMs ?? DEFAULTS.tokenTtlMs;
+  // prom-client, like the store's client, is loaded by the server alone, not by token clients.
+  const { createMetrics } = await import("./metrics.js");
   const store = await openStore(parseStoreSpec(opts.store), opts.onError);
   const metrics = createMetrics(() => store.stats(clock.now()));
   const http = createServer();

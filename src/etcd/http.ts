@@ -4,7 +4,7 @@
  * to every poll while a cluster is forming.
  */
 
-import { request as httpRequest } from "node:http";
+import { exchange } from "../host/index.js";
 
 const TIMEOUT_MS = 1_000;
 
@@ -19,38 +19,8 @@ export interface EtcdMember {
   peerURLs: string[];
 }
 
-/**
- * One HTTP exchange (a POST when body is given, as JSON). node:http, not
- * fetch: undici costs a tenth of a second of CPU to load in every process
- * that polls, and those processes run while a cluster forms.
- */
-function exchange(url: string, body?: unknown): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest(
-      url,
-      {
-        method: payload === undefined ? "GET" : "POST",
-        timeout: TIMEOUT_MS,
-        ...(payload === undefined ? {} : { headers: { "content-type": "application/json" } }),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
-        );
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`${url}: no answer in ${TIMEOUT_MS} ms`)));
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
-
 async function request(url: string, body?: unknown): Promise<unknown> {
-  const { status, text } = await exchange(url, body);
+  const { status, text } = await exchange(url, { body, timeoutMs: TIMEOUT_MS });
   if (status >= 400) throw new Error(`${url}: HTTP ${status}`);
   return JSON.parse(text);
 }
@@ -144,7 +114,7 @@ export async function findClientUrl(address: string): Promise<string | undefined
   for (const port of CLIENT_PORTS) {
     const url = `http://${address}:${port}`;
     try {
-      await exchange(`${url}/health`);
+      await exchange(`${url}/health`, { timeoutMs: TIMEOUT_MS });
       return url;
     } catch {
       // nothing listens there; try the next port

@@ -26,6 +26,21 @@ export function agentArgv(machine: MachinePlan, root: string): string[] {
   return [...shoalArgv(), "machine", "boot", "--dir", machine.dir, "--root", root];
 }
 
+/** The host variables a machine keeps: where programs are, and how text and time read. */
+const MACHINE_ENV_KEYS = ["PATH", "LANG", "LC_ALL", "TZ"] as const;
+
+/**
+ * The environment a machine boots with: its own, as a VM's PID 1 has, not
+ * the user's shell. NODE_OPTIONS, NODE_EXTRA_CA_CERTS, proxies and the
+ * like stay on the host (NODE_EXTRA_CA_CERTS alone costs each agent ~60 ms
+ * of startup, reading certificates it never uses).
+ */
+export function machineEnvironment(host: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const key of MACHINE_ENV_KEYS) if (host[key] !== undefined) env[key] = host[key];
+  return env;
+}
+
 /**
  * Starts a machine's outermost process detached, its output going to the
  * machine's serial console (console.log), and records its host pid.
@@ -42,7 +57,7 @@ export async function launchMachine(
     const child = spawn(file as string, args, {
       detached: true,
       stdio: ["ignore", out, out],
-      env: options.env,
+      env: machineEnvironment(options.env),
       cwd: options.cwd,
     });
     await new Promise<void>((resolve, reject) => {

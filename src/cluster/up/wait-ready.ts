@@ -156,8 +156,21 @@ function hostOf(url: string): string {
 
 async function timedOut(ctx: UpContext, last: Readiness | undefined): Promise<UpFailure> {
   const seconds = Math.round(ctx.options.timeoutMs / 1000);
+  const found = last?.members.length ?? 0;
   const notBooted = ctx.plan.machines.find((m) => !last?.booted.has(m.name));
   if (notBooted) {
+    // Its boot waits on etcd (Type=notify) when etcd never joined a cluster: say so, with etcd's journal.
+    const waiting = (await agentStatus(notBooted))?.units.find(
+      (u) => ETCD_UNITS.includes(u.name) && u.active === "activating",
+    );
+    if (waiting) {
+      return new UpFailure(
+        `timed out after ${seconds}s: ${notBooted.name}'s ${waiting.name} is still starting (etcd has ${found} of ${ctx.spec.etcdSize} healthy members)`,
+        notBooted.name,
+        waiting.name,
+        await journalTail(notBooted, waiting.name),
+      );
+    }
     return new UpFailure(
       `timed out after ${seconds}s: ${notBooted.name} did not finish booting`,
       notBooted.name,
@@ -165,7 +178,6 @@ async function timedOut(ctx: UpContext, last: Readiness | undefined): Promise<Up
       consoleTail(notBooted),
     );
   }
-  const found = last?.members.length ?? 0;
   // The first machine that is not a healthy member: its etcd journal says why.
   const m =
     ctx.plan.machines.find(

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { inRoot } from "../layout.js";
-import type { BuiltinUnit, MachineContext } from "../units/index.js";
+import type { BuiltinUnit, MachineContext, PreparedExec } from "../units/index.js";
 import {
   type ExecCommand,
   expandSpecifiers,
@@ -49,7 +49,15 @@ interface Runtime {
   starts: number[];
   /** Serializes start/stop jobs on this unit. */
   job: Promise<unknown>;
+  /** While a Type=notify start waits for readiness: settles when it is over. */
+  activation?: Promise<Readiness>;
+  /** Ends that wait early: a stop job replaces a pending start, as in systemd. */
+  cancelStart?: () => void;
+  /** Sees each output line of the unit's processes (the readiness watch). */
+  watch?: (line: string) => void;
 }
+
+type Readiness = "ready" | "exited" | "cancelled" | "timeout";
 
 const START_LIMIT = { burst: 5, intervalMs: 10_000 };
 const BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -180,6 +188,7 @@ export class Init {
 
   async stop(name: string): Promise<void> {
     const rt = this.runtime(name);
+    rt.cancelStart?.();
     await this.serialize(rt, () => this.stopOne(rt));
   }
 
@@ -238,6 +247,8 @@ export class Init {
     if (loaded.load !== "loaded" || !loaded.spec)
       return this.fail(rt, loaded.reason ?? "not loaded");
     const spec = loaded.spec;
+    // After= orders jobs, not only one transaction's: wait out a unit still becoming ready.
+    for (const dep of spec.after) await this.units.get(dep)?.activation;
     for (const dep of spec.requires) {
       const d = this.units.get(dep);
       if (!d || d.active === "failed" || d.loaded.load !== "loaded")
@@ -310,11 +321,23 @@ export class Init {
     } else {
       const line = spec.execStart[0];
       if (!line) return this.fail(rt, "the service has no ExecStart=");
-      const { argv, env: mainEnv } = this.prepareMain(rt.name, rt.loaded, line, env);
+      const { argv, env: mainEnv, readyLine } = this.prepareMain(rt.name, rt.loaded, line, env);
       const proc = this.spawnProc(rt, argv, mainEnv, spec);
       rt.main = proc;
-      this.setState(rt, "active", "running");
       void proc.exited.then((r) => this.onMainExit(rt, spec, proc, r));
+      // Type=notify: started means ready (etcd: joined its cluster), so After= units wait for it.
+      if (spec.type === "notify" && readyLine) {
+        this.setState(rt, "activating", "start");
+        const outcome = await this.untilReady(rt, spec, proc, readyLine);
+        if (outcome === "timeout") {
+          this.say(rt.name, "start operation timed out. Terminating.");
+          await this.terminate(rt, proc, spec.timeoutStopSec);
+          rt.reason = "start operation timed out";
+        }
+        // Exited: onMainExit has recorded the failure (or the restart); cancelled: a stop is next.
+        if (outcome !== "ready") return false;
+      }
+      this.setState(rt, "active", "running");
     }
     for (const line of spec.execStartPost) {
       if (!(await this.runHelper(rt, spec, line, env)))
@@ -322,6 +345,38 @@ export class Init {
     }
     this.say(rt.name, `Started ${spec.description ?? rt.name}.`);
     return true;
+  }
+
+  /** Waits for the ready line, the main process's end, a cancelling stop or TimeoutStartSec. */
+  private untilReady(
+    rt: Runtime,
+    spec: UnitSpec,
+    proc: Proc,
+    readyLine: RegExp,
+  ): Promise<Readiness> {
+    let settle: (outcome: Readiness) => void = () => {};
+    const activation = new Promise<Readiness>((resolve) => {
+      settle = resolve;
+    });
+    const watch = (line: string) => {
+      if (readyLine.test(line)) settle("ready");
+    };
+    const cancel = () => settle("cancelled");
+    rt.watch = watch;
+    rt.cancelStart = cancel;
+    rt.activation = activation;
+    const timer = Number.isFinite(spec.timeoutStartSec)
+      ? setTimeout(() => settle("timeout"), spec.timeoutStartSec).unref()
+      : undefined;
+    void proc.exited.then(() => settle("exited"));
+    void activation.then(() => {
+      clearTimeout(timer);
+      // A later start may have installed its own watch by now: leave that one alone.
+      if (rt.watch === watch) rt.watch = undefined;
+      if (rt.cancelStart === cancel) rt.cancelStart = undefined;
+      if (rt.activation === activation) rt.activation = undefined;
+    });
+    return activation;
   }
 
   private onMainExit(
@@ -425,7 +480,10 @@ export class Init {
   /** Stops every running unit in reverse start order (halt); further starts are refused. */
   async halt(): Promise<void> {
     this.halted = true;
-    for (const rt of this.units.values()) clearTimeout(rt.restartTimer);
+    for (const rt of this.units.values()) {
+      clearTimeout(rt.restartTimer);
+      rt.cancelStart?.();
+    }
     const running = [...this.units.values()].filter(
       (rt) =>
         rt.main ||
@@ -496,7 +554,7 @@ export class Init {
     line: string,
     env: Record<string, string>,
     journal = true,
-  ): { argv: string[]; env: Record<string, string> } {
+  ): Omit<PreparedExec, "notes"> {
     const specs = {
       machineId: this.opts.ctx.machineId,
       hostname: this.opts.ctx.hostname,
@@ -520,7 +578,10 @@ export class Init {
     const proc = spawnUnitProcess(resolveProgram(argv, this.opts.ctx, env.PATH ?? BASE_PATH), {
       env,
       cwd: spec.workingDirectory ? inRoot(root, spec.workingDirectory) : root,
-      onLine: (line, pid) => this.opts.journal.write(rt.name, line, pid),
+      onLine: (line, pid) => {
+        this.opts.journal.write(rt.name, line, pid);
+        rt.watch?.(line);
+      },
     });
     // The group outlives the process when it forked: it belongs to the unit until the unit stops.
     rt.groups.add(proc.pid);

@@ -35,6 +35,8 @@ export interface UnitSpec {
   workingDirectory?: string;
   restart: RestartPolicy;
   restartSec: number; // ms
+  /** How long a start may take (Type=notify: until ready); Infinity for 0 or infinity. */
+  timeoutStartSec: number; // ms
   timeoutStopSec: number; // ms
   /** For .socket units: the service it activates. */
   socketService?: string;
@@ -52,6 +54,12 @@ const RESTARTS = new Set([
 ]);
 
 /** systemd time spans: "10s", "500ms", "1min 30s", bare numbers are seconds. */
+/** systemd's TimeoutStartSec=: 0 turns the timeout off, as infinity does. */
+function startTimeout(value: string): number {
+  const ms = parseTimespan(value);
+  return ms === 0 ? Number.POSITIVE_INFINITY : ms;
+}
+
 export function parseTimespan(value: string): number {
   const units: Record<string, number> = {
     us: 0.001,
@@ -113,6 +121,7 @@ export function toSpec(name: string, assignments: Assignment[]): UnitSpec {
     workingDirectory: one("Service.WorkingDirectory"),
     restart: restart as RestartPolicy,
     restartSec: parseTimespan(one("Service.RestartSec") ?? "100ms"),
+    timeoutStartSec: startTimeout(one("Service.TimeoutStartSec") ?? "90s"),
     timeoutStopSec: parseTimespan(one("Service.TimeoutStopSec") ?? "10s"),
     socketService:
       kind === "socket"

@@ -24,9 +24,18 @@ export interface BuiltinUnit {
   prepare?(
     exec: { argv: string[]; env: Record<string, string> },
     ctx: MachineContext,
-  ): {
-    argv: string[];
-    env: Record<string, string>;
-    notes: string[];
-  };
+  ): PreparedExec;
+}
+
+/** The process a built-in unit really runs. */
+export interface PreparedExec {
+  argv: string[];
+  env: Record<string, string>;
+  notes: string[];
+  /**
+   * For Type=notify: the output line the program prints where it sends
+   * sd_notify READY=1. shoal's init has no notify socket (Node has no
+   * AF_UNIX datagrams), so it watches for this line instead.
+   */
+  readyLine?: RegExp;
 }

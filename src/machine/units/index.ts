@@ -4,7 +4,7 @@ import { etcd2Service } from "./etcd2.js";
 import { fleetService, locksmithdService, updateEngineService } from "./shoal-services.js";
 import { targetUnits } from "./targets.js";
 
-export type { BuiltinUnit, MachineContext } from "./context.js";
+export type { BuiltinUnit, MachineContext, PreparedExec } from "./context.js";
 export { etcd04To34 } from "./etcd.js";
 export { bindToMachine, etcd34Env } from "./etcd-env.js";
 

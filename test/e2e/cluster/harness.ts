@@ -46,6 +46,8 @@ export function newCluster(sample: string, configRb = CONFIG_RB): TestCluster {
     // Short raft timers (the machines' etcd drop-in): the first election in ms, not seconds.
     SHOAL_ETCD_HEARTBEAT_INTERVAL: "20",
     SHOAL_ETCD_ELECTION_TIMEOUT: "200",
+    // The user's own variables stay on the host; scenarios check that no machine sees this.
+    SHOAL_TEST_HOST_ONLY: "1",
   };
   const run = (args: string[], input?: string) =>
     shoal(args, { env, cwd: dir, ...(input ? { input } : {}) });

@@ -94,6 +94,10 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
     expect(readFileSync(`/proc/${agent}/cmdline`, "utf8")).toMatch(
       /^[^\0]*node\0.*\0machine\0boot\0--dir\0/,
     );
+    // The machine boots with its own environment, not the user's shell.
+    const environ = readFileSync(`/proc/${agent}/environ`, "utf8").split("\0");
+    expect(environ).toContain(`PATH=${process.env.PATH}`);
+    expect(environ.filter((v) => v.startsWith("SHOAL_TEST_HOST_ONLY="))).toEqual([]);
     process.kill(agent, "SIGKILL");
     await waitFor(() => unitsOf02().length === 0, {
       what: "core-02's units to die",
