@@ -88,6 +88,10 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
   ctx.etcdEndpoints = () => etcdEndpoints(init, ctx);
   let boot: BootState = "booting";
   let bootReason: string | undefined;
+  let bootOver: () => void = () => {};
+  const booted = new Promise<void>((resolve) => {
+    bootOver = resolve;
+  });
   let halting: Promise<void> | undefined;
   let server: Server | undefined;
   let done: (code: number) => void = () => {};
@@ -98,6 +102,7 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
   const halt = (why: string): Promise<void> => {
     halting ??= (async () => {
       boot = "halting";
+      bootOver();
       log(`halting (${why})`);
       await init.halt();
       await reaper.close();
@@ -150,19 +155,24 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     }
   };
 
+  const status = (): MachineStatus => ({
+    hostname: meta.hostname,
+    machineId: meta.machineId,
+    boot,
+    ...(bootReason ? { reason: bootReason } : {}),
+    pid: process.pid,
+    pids: init.pids(),
+    units: init.status(),
+  });
+
   server = await serveControl(paths.socket, {
     handle: async (req) => {
       switch (req.op) {
         case "status":
-          return {
-            hostname: meta.hostname,
-            machineId: meta.machineId,
-            boot,
-            ...(bootReason ? { reason: bootReason } : {}),
-            pid: process.pid,
-            pids: init.pids(),
-            units: init.status(),
-          } satisfies MachineStatus;
+          return status();
+        case "wait-boot":
+          await booted;
+          return status();
         case "start":
         case "restart": {
           const ok = req.op === "start" ? await init.start(req.unit) : await init.restart(req.unit);
@@ -222,6 +232,7 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
       log(`boot failed: ${bootReason}`);
     }
   }
+  bootOver();
   const code = await finished;
   process.off("SIGTERM", onSignal);
   process.off("SIGINT", onSignal);

@@ -6,7 +6,7 @@
 
 export type { MachineMeta } from "../cloudconfig/index.js";
 export { type AgentOptions, runAgent } from "./agent.js";
-export { connectMachine, MachineError } from "./control/client.js";
+export { bootFinished, connectMachine, MachineError } from "./control/client.js";
 export type { BootState, MachineClient, MachineStatus, UnitState } from "./control/types.js";
 export {
   type ConfigDrive,

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  bootFinished,
   type ConfigDrive,
   connectMachine,
   type MachineClient,
@@ -102,7 +103,10 @@ export class Machines {
     });
     const status = () => client.status();
     const want = opts.boot ?? "running";
-    await waitFor(`boot to be ${want}`, async () => (await status()).boot === want);
+    // The agent answers this once the boot is over.
+    const finished = await bootFinished(dir);
+    if (finished.boot !== want)
+      throw new Error(`the boot ended ${finished.boot}, not ${want}: ${finished.reason ?? ""}`);
     return { dir, agent, exited, client, status };
   }
 

@@ -4,6 +4,7 @@ import { parseRequest } from "../../src/machine/control/protocol.js";
 describe("control protocol requests", () => {
   it.each([
     ['{"op":"status"}', { op: "status" }],
+    ['{"op":"wait-boot"}', { op: "wait-boot" }],
     ['{"op":"halt","extra":1}', { op: "halt" }],
     ['{"op":"start","unit":"etcd2.service"}', { op: "start", unit: "etcd2.service" }],
     ['{"op":"remove","unit":"foo@bar-1.service"}', { op: "remove", unit: "foo@bar-1.service" }],

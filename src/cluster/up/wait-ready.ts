@@ -1,36 +1,46 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type EtcdMember, findClientUrl, healthy, members } from "../../etcd/index.js";
+import { bootFinished, type MachineStatus } from "../../machine/index.js";
 import { agentStatus, consoleTail, journalTail } from "../agent-client.js";
 import { hostState } from "../providers/agent.js";
-import { waitFor } from "../providers/pids.js";
 import type { MachinePlan } from "../providers/provider.js";
 import { Interrupted, type Step, type UpContext, UpFailure } from "./context.js";
 
 const ETCD_UNITS = ["etcd2.service", "etcd.service"];
-// Every poll asks each agent and etcd member: cheap, and the sooner up sees health the sooner it is done.
+// Between boots finishing (which wake up the wait at once): how often the host and etcd are asked.
 const POLL_MS = 50;
+// While an agent is still loading, its socket is not there yet: cheap to ask again soon.
+const AGENT_RETRY_MS = 25;
 
 /**
  * Waits until every machine's agent says it booted and etcd has etcdSize
  * members, each answering /health; fails early, naming the machine and
- * unit, when a machine dies or its etcd unit fails.
+ * unit, when a machine dies or its etcd unit fails. Agents are not polled:
+ * each gets one long `wait-boot` request, answered when its boot is over
+ * (a member's boot waits for etcd to join: etcd2.service is Type=notify).
  */
 export const waitReady: Step = {
   name: "wait until ready",
   async run(ctx) {
     if (!ctx.options.wait) return;
     const deadline = Date.now() + ctx.options.timeoutMs;
-    let last: Readiness | undefined;
-    const seen: Seen = { clientUrls: new Map(), settled: new Set() };
-    const ready = await waitFor(
-      async () => {
+    const stop = new AbortController();
+    const boots = new BootWatch(ctx.plan.machines, stop.signal);
+    const clientUrls = new Map<string, string>();
+    try {
+      for (;;) {
         if (ctx.options.signal.aborted) throw new Interrupted();
-        last = await readiness(ctx, seen);
-        return last.ready;
-      },
-      Math.max(0, deadline - Date.now()),
-      POLL_MS,
-    );
-    if (!ready) throw await timedOut(ctx, last);
+        const now = await readiness(ctx, boots, clientUrls);
+        if (now.ready) break;
+        const left = deadline - Date.now();
+        if (left <= 0) throw await timedOut(ctx, now);
+        await boots.nextChange(Math.min(POLL_MS, left), ctx.options.signal);
+      }
+    } finally {
+      stop.abort();
+    }
     ctx.progress.say(
       ctx.etcdSections.length > 0
         ? `etcd is healthy with ${ctx.spec.etcdSize} member${ctx.spec.etcdSize > 1 ? "s" : ""}.`
@@ -39,23 +49,58 @@ export const waitReady: Step = {
   },
 };
 
+/** Every machine's boot, watched through one long request per agent. */
+class BootWatch {
+  /** Each machine's status as its boot ended. */
+  readonly finished = new Map<string, MachineStatus>();
+  private changed!: Promise<void>;
+  private wake: () => void = () => {};
+
+  constructor(machines: readonly MachinePlan[], signal: AbortSignal) {
+    this.arm();
+    for (const m of machines) void this.watch(m, signal);
+  }
+
+  private arm(): void {
+    this.changed = new Promise<void>((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  private async watch(machine: MachinePlan, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        this.finished.set(machine.name, await bootFinished(machine.dir, signal));
+        const wake = this.wake;
+        this.arm();
+        wake();
+        return;
+      } catch {
+        // Not listening yet, or gone: the host's view (readiness) tells which.
+      }
+      await sleep(AGENT_RETRY_MS, undefined, { signal }).catch(() => {});
+    }
+  }
+
+  /** Resolves when another boot is over, after ms, or when signal aborts. */
+  nextChange(ms: number, signal: AbortSignal): Promise<void> {
+    return Promise.race([this.changed, sleep(ms, undefined, { signal }).catch(() => {})]);
+  }
+}
+
 interface Readiness {
   ready: boolean;
   booted: Set<string>;
   members: EtcdMember[];
 }
 
-/** What earlier polls learned: each machine's etcd client URL, and machines done with. */
-interface Seen {
-  clientUrls: Map<string, string>;
-  /** Booted, and a healthy member or (all members there) a proxy: their agents are not asked again. */
-  settled: Set<string>;
-}
-
 /** One look at every machine. */
-async function readiness(ctx: UpContext, seen: Seen): Promise<Readiness> {
-  const { clientUrls, settled } = seen;
-  const booted = new Set<string>(settled);
+async function readiness(
+  ctx: UpContext,
+  boots: BootWatch,
+  clientUrls: Map<string, string>,
+): Promise<Readiness> {
+  const booted = new Set<string>();
   for (const m of ctx.plan.machines) {
     if (hostState(m) !== "running") {
       throw new UpFailure(
@@ -66,13 +111,14 @@ async function readiness(ctx: UpContext, seen: Seen): Promise<Readiness> {
       );
     }
   }
-  // With 25 machines, asking every agent every 50 ms would cost the agents real CPU.
-  const asking = ctx.plan.machines.filter((m) => !settled.has(m.name));
-  const statuses = await Promise.all(asking.map((m) => agentStatus(m)));
-  for (const [i, m] of asking.entries()) {
-    const status = statuses[i];
+  for (const m of ctx.plan.machines) {
+    const status = boots.finished.get(m.name);
     if (!status) {
-      ctx.progress.machine(m.name, "booting: waiting for the agent");
+      const listening = existsSync(join(m.dir, "agent.sock"));
+      ctx.progress.machine(
+        m.name,
+        listening ? "booting: starting units" : "booting: waiting for the agent",
+      );
       continue;
     }
     // Failed, or waiting to be restarted after failing: etcd does not fail its way to health.
@@ -96,8 +142,7 @@ async function readiness(ctx: UpContext, seen: Seen): Promise<Readiness> {
         failed[0] ? await journalTail(m, failed[0]) : consoleTail(m),
       );
     }
-    if (status.boot === "running") booted.add(m.name);
-    else ctx.progress.machine(m.name, "booting: starting units");
+    booted.add(m.name);
   }
   if (ctx.etcdSections.length === 0) {
     for (const name of booted) ctx.progress.machine(name, "booted and ready");
@@ -119,10 +164,8 @@ async function readiness(ctx: UpContext, seen: Seen): Promise<Readiness> {
         m.name,
         health[i] ? "booted; etcd member healthy" : "booted; etcd member starting",
       );
-      if (health[i]) settled.add(m.name);
     } else {
       ctx.progress.machine(m.name, full ? "booted; etcd proxy" : "booted; etcd joining");
-      if (full) settled.add(m.name);
     }
   }
   const ready = booted.size === ctx.plan.machines.length && full && health.every(Boolean);

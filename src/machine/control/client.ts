@@ -19,25 +19,48 @@ function open(socketPath: string): Promise<Socket> {
   });
 }
 
-async function* exchange(socketPath: string, req: Request): AsyncGenerator<Reply> {
+async function* exchange(
+  socketPath: string,
+  req: Request,
+  signal?: AbortSignal,
+): AsyncGenerator<Reply> {
   const socket = await open(socketPath);
+  const abort = () => socket.destroy();
+  signal?.addEventListener("abort", abort, { once: true });
   try {
     socket.write(`${JSON.stringify(req)}\n`);
     for await (const line of createInterface({ input: socket })) {
       yield JSON.parse(line) as Reply;
     }
   } finally {
+    signal?.removeEventListener("abort", abort);
     socket.destroy();
   }
 }
 
-async function call(socketPath: string, req: Request): Promise<unknown> {
-  for await (const reply of exchange(socketPath, req)) {
+async function call(socketPath: string, req: Request, signal?: AbortSignal): Promise<unknown> {
+  for await (const reply of exchange(socketPath, req, signal)) {
     if ("line" in reply) continue;
     if (!reply.ok) throw new MachineError(reply.error);
     return reply.result;
   }
   throw new MachineError("the machine agent closed the connection without an answer");
+}
+
+/**
+ * The machine's status once its boot is over (running, failed or halting),
+ * in one request the agent answers when that happens; rejects when the
+ * agent does not answer or goes away, or when `signal` aborts.
+ */
+export async function bootFinished(
+  machineDir: string,
+  signal?: AbortSignal,
+): Promise<MachineStatus> {
+  return (await call(
+    machinePaths(machineDir).socket,
+    { op: "wait-boot" },
+    signal,
+  )) as MachineStatus;
 }
 
 /** A client for the agent at machineDir/agent.sock; checks that it answers. */

@@ -3,10 +3,11 @@
  * agent.sock, answered by JSON lines. Most requests get one line
  * `{"ok":true,"result":...}` or `{"ok":false,"error":"..."}`; `journal`
  * streams `{"line":"..."}` lines, then `{"ok":true}` unless it follows.
+ * `wait-boot` answers with the status once the boot is over (a long poll).
  */
 
 export type Request =
-  | { op: "status" }
+  | { op: "status" | "wait-boot" }
   | { op: "start" | "stop" | "restart" | "remove"; unit: string }
   | { op: "install"; unit: string; content: string; runtime?: boolean }
   | { op: "journal"; unit: string; lines?: number; follow?: boolean }
@@ -37,6 +38,7 @@ export function parseRequest(text: string): Request {
   };
   switch (r.op) {
     case "status":
+    case "wait-boot":
     case "reprovision":
     case "halt":
       return { op: r.op };
