@@ -28,15 +28,16 @@ export const waitReady: Step = {
     const deadline = Date.now() + ctx.options.timeoutMs;
     const stop = new AbortController();
     const boots = new BootWatch(ctx.plan.machines, stop.signal);
-    const clientUrls = new Map<string, string>();
+    const seen: Seen = { clientUrls: new Map(), healthy: new Set() };
     try {
       for (;;) {
         if (ctx.options.signal.aborted) throw new Interrupted();
-        const now = await readiness(ctx, boots, clientUrls);
+        const finished = boots.finished.size;
+        const now = await readiness(ctx, boots, seen);
         if (now.ready) break;
         const left = deadline - Date.now();
         if (left <= 0) throw await timedOut(ctx, now);
-        await boots.nextChange(Math.min(POLL_MS, left), ctx.options.signal);
+        await boots.nextChange(finished, Math.min(POLL_MS, left), ctx.options.signal);
       }
     } finally {
       stop.abort();
@@ -82,8 +83,12 @@ class BootWatch {
     }
   }
 
-  /** Resolves when another boot is over, after ms, or when signal aborts. */
-  nextChange(ms: number, signal: AbortSignal): Promise<void> {
+  /**
+   * Resolves when a boot is over beyond the `known` already finished (at
+   * once if one ended meanwhile), after ms, or when signal aborts.
+   */
+  nextChange(known: number, ms: number, signal: AbortSignal): Promise<void> {
+    if (this.finished.size !== known) return Promise.resolve();
     return Promise.race([this.changed, sleep(ms, undefined, { signal }).catch(() => {})]);
   }
 }
@@ -94,12 +99,18 @@ interface Readiness {
   members: EtcdMember[];
 }
 
+/** What earlier looks learned, so each look asks etcd only what is still open. */
+interface Seen {
+  /** Each machine's etcd client URL. */
+  clientUrls: Map<string, string>;
+  /** The member list once all etcdSize members published their URLs (it does not change during up). */
+  members?: EtcdMember[];
+  /** Ids of members that answered /health with true. */
+  healthy: Set<string>;
+}
+
 /** One look at every machine. */
-async function readiness(
-  ctx: UpContext,
-  boots: BootWatch,
-  clientUrls: Map<string, string>,
-): Promise<Readiness> {
+async function readiness(ctx: UpContext, boots: BootWatch, seen: Seen): Promise<Readiness> {
   const booted = new Set<string>();
   for (const m of ctx.plan.machines) {
     if (hostState(m) !== "running") {
@@ -148,14 +159,23 @@ async function readiness(
     for (const name of booted) ctx.progress.machine(name, "booted and ready");
     return { ready: booted.size === ctx.plan.machines.length, booted, members: [] };
   }
-  const list = await memberList(
-    ctx.plan.machines.filter((m) => booted.has(m.name)),
-    clientUrls,
-  );
-  const health = await Promise.all(
-    list.map((mem) => (mem.clientURLs[0] ? healthy(mem.clientURLs[0]) : false)),
-  );
+  const list =
+    seen.members ??
+    (await memberList(
+      ctx.plan.machines.filter((m) => booted.has(m.name)),
+      seen.clientUrls,
+    ));
   const full = list.length >= ctx.spec.etcdSize;
+  // A member that has not published yet is listed without client URLs: ask again later.
+  if (full && list.every((mem) => mem.clientURLs.length > 0)) seen.members = list;
+  const health = await Promise.all(
+    list.map(async (mem) => {
+      if (seen.healthy.has(mem.id)) return true;
+      const ok = mem.clientURLs[0] ? await healthy(mem.clientURLs[0]) : false;
+      if (ok) seen.healthy.add(mem.id);
+      return ok;
+    }),
+  );
   for (const m of ctx.plan.machines) {
     if (!booted.has(m.name)) continue;
     const i = list.findIndex((mem) => mem.clientURLs.some((u) => hostOf(u) === m.address));
