@@ -6,17 +6,25 @@
  * and the same short raft timers; the clock runs until every member's
  * HTTP /health says true. Goal: ratio <= 2.0. PROVIDER=process|namespace
  * measures one provider (default: both where root, else process).
+ *
+ * First, the floor of the design itself against the same anchor: a Node CLI
+ * that starts one Node process per machine, each starting etcd, with none
+ * of shoal's code (bench/lib/node-floor). No Node CLI with a Node agent per
+ * machine can do better than that on this host.
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { newToken, startDiscoveryServer } from "../src/discovery/index.js";
-import { EtcdGroup, freePort } from "../test/e2e/harness/index.js";
+import { EtcdGroup, freePort, waitFor } from "../test/e2e/harness/index.js";
 import { compare, timeMs } from "./lib/compare.js";
 import { benchCluster, canUseNamespaces, RAFT } from "./lib/shoal-cluster.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const FLOOR_CLI = fileURLToPath(new URL("./lib/node-floor/cli.mjs", import.meta.url));
 const providers =
   process.env.PROVIDER === "process" || process.env.PROVIDER === "namespace"
     ? [process.env.PROVIDER]
@@ -66,6 +74,66 @@ async function rawBootstrap(): Promise<number> {
     await group.cleanup();
   }
 }
+
+/** True when no live process belongs to any of these process groups. */
+function groupsEmpty(groups: readonly number[]): boolean {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // fields[0] is the state, fields[2] the process group.
+      if (fields[0] !== "Z" && groups.includes(Number(fields[2]))) return false;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return true;
+}
+
+/** The floor: node-floor's CLI, timed from its spawn to its exit; its agents stopped after. */
+async function nodeFloor(): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), "shoal-bench-floor-"));
+  const agents: number[] = [];
+  try {
+    return await timeMs(async () => {
+      const token = await newToken(local.url, 3);
+      const hosts = [1, 2, 3].map((i) => `127.17.8.${100 + i}`);
+      const cli = spawn(
+        process.execPath,
+        [FLOOR_CLI, token, dataDir, String(RAFT.heartbeatMs), String(RAFT.electionMs), ...hosts],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      cli.stdout.on("data", (chunk: Buffer) => {
+        for (const pid of chunk.toString().split("\n").filter(Boolean)) agents.push(Number(pid));
+      });
+      const code = await new Promise<number | null>((resolve) => cli.on("close", resolve));
+      if (code !== 0) throw new Error(`node-floor exited ${code}`);
+    });
+  } finally {
+    for (const pid of agents) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    // Each agent leads its process group, with its etcd in it: wait until the groups are empty.
+    await waitFor(() => groupsEmpty(agents), { what: "node-floor's agents and etcd to stop" });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await compare({
+  title:
+    "the floor: a Node CLI starting one Node process per machine, each starting etcd, vs raw etcd",
+  unit: "ms",
+  better: "lower",
+  rounds: ROUNDS,
+  warmup: 1,
+  ours: { name: "node floor", measure: nodeFloor },
+  anchor: { name: "raw etcd", measure: rawBootstrap },
+});
 
 for (const provider of providers) {
   const discovery = provider === "namespace" ? `http://172.17.8.1:${bridgePort}` : local.url;
