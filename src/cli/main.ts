@@ -25,9 +25,13 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
       writeErr: (s) => io.stderr.write(s),
     })
     .showHelpAfterError("(run `shoal --help` for usage)");
-  // Only the command asked for is loaded; help and unknown commands need them all.
+  // Only the command asked for is loaded; help and unknown commands need them all, --version none.
   const wanted = argv.find((arg) => !arg.startsWith("-"));
-  const names = wanted && wanted in COMMANDS ? [wanted] : Object.keys(COMMANDS);
+  const versionOnly =
+    wanted === undefined &&
+    argv.some((a) => a === "-V" || a === "--version") &&
+    !argv.some((a) => a === "-h" || a === "--help");
+  const names = wanted && wanted in COMMANDS ? [wanted] : versionOnly ? [] : Object.keys(COMMANDS);
   for (const name of names)
     program.addCommand(await (COMMANDS[name] as CommandFactory)(io, setExit));
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
