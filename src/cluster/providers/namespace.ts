@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { privileges, which } from "../../host/index.js";
 import {
@@ -10,6 +10,7 @@ import {
   runningPid,
 } from "./agent.js";
 import { bridgeAddress, gatewayAddress, netnsName, vethName } from "./common.js";
+import { machineFstab } from "./fstab.js";
 import {
   ensureBridge,
   ensureMachineLinks,
@@ -27,25 +28,16 @@ const TOOLS = ["ip", "unshare", "nsenter", "tini", "chroot", "mount"] as const;
 /**
  * Run inside new mount, UTS and PID namespaces (and the machine's network
  * namespace): address eth0 and bring up lo (the host made the links), name
- * the host, put an overlay over / with the machine's root/ as upper layer,
- * but /etc/systemd/system the machine's own only
- * (the host's enabled services, e.g. Debian's etcd, are not the machine's),
- * fresh /proc, the host's /dev and /sys, the machine
- * directory itself (so the host sees the agent's socket and journal), then
- * chroot and exec tini as PID 1 with the agent as its child.
+ * the host (through /proc: no process for it), make the machine's root
+ * with the mounts of its fstab (fstab.ts) in one `mount -a`, then chroot
+ * and exec tini as PID 1 with the agent as its child.
  */
 const BOOT_SCRIPT = `set -e
-name="$1" address="$2" gateway="$3" upper="$4" work="$5" merged="$6" dir="$7"; shift 7
+name="$1" address="$2" gateway="$3" fstab="$4" merged="$5"; shift 5
 printf '%s\\n' "addr replace $address/24 dev eth0" "link set eth0 up" "link set lo up" \\
   "route replace default via $gateway" | ip -batch -
-hostname "$name"
-mkdir -p "$upper/etc/systemd/system"
-mount -t overlay overlay -o "lowerdir=/,upperdir=$upper,workdir=$work" "$merged"
-mount --bind "$upper/etc/systemd/system" "$merged/etc/systemd/system"
-mount -t proc proc "$merged/proc"
-mount --rbind /dev "$merged/dev"
-mount --rbind /sys "$merged/sys"
-mount --bind "$dir" "$merged$dir"
+printf '%s' "$name" > /proc/sys/kernel/hostname
+mount -a -T "$fstab"
 exec chroot "$merged" tini -s -- "$@"`;
 
 /** Machines with their own network, hostname, mounts and PID 1 (root only). */
@@ -90,8 +82,11 @@ export const namespaceProvider: Provider = {
     const upper = join(machine.dir, "root");
     const work = join(machine.dir, "overlay-work");
     const merged = join(machine.dir, "merged");
-    for (const d of [upper, work, merged]) mkdirSync(d, { recursive: true });
+    const units = join(upper, "etc", "systemd", "system");
+    for (const d of [upper, work, merged, units]) mkdirSync(d, { recursive: true });
     coreHome(upper);
+    const fstab = join(machine.dir, "fstab");
+    writeFileSync(fstab, machineFstab({ upper, work, merged, machineDir: machine.dir }));
     await launchMachine(
       machine,
       [
@@ -115,10 +110,8 @@ export const namespaceProvider: Provider = {
         machine.name,
         machine.address,
         gatewayAddress(cluster.subnet),
-        upper,
-        work,
+        fstab,
         merged,
-        machine.dir,
         ...agentArgv(machine, "/"),
       ],
       { env },

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { fstabField, machineFstab } from "../../src/cluster/providers/fstab.js";
+
+describe("a namespace machine's fstab", () => {
+  it.each([
+    ["/tmp/plain", "/tmp/plain"],
+    ["/home/me/my cluster", "/home/me/my\\040cluster"],
+    ["/a\tb", "/a\\011b"],
+    ["/a\nb", "/a\\012b"],
+    ["/a\\b", "/a\\134b"],
+  ])("escapes %j as fstab(5) wants", (value, field) => {
+    expect(fstabField(value)).toBe(field);
+  });
+
+  it("puts the overlay first, then what is mounted inside it, one entry per line", () => {
+    const dir = "/home/me/my cluster/.shoal/machines/core-01";
+    const text = machineFstab({
+      upper: `${dir}/root`,
+      work: `${dir}/overlay-work`,
+      merged: `${dir}/merged`,
+      machineDir: dir,
+    });
+    const d = "/home/me/my\\040cluster/.shoal/machines/core-01";
+    expect(text.split("\n")).toEqual([
+      `overlay ${d}/merged overlay lowerdir=/,upperdir=${d}/root,workdir=${d}/overlay-work 0 0`,
+      `${d}/root/etc/systemd/system ${d}/merged/etc/systemd/system none bind 0 0`,
+      `proc ${d}/merged/proc proc defaults 0 0`,
+      `/dev ${d}/merged/dev none rbind 0 0`,
+      `/sys ${d}/merged/sys none rbind 0 0`,
+      `${d} ${d}/merged${d} none bind 0 0`,
+      "",
+    ]);
+  });
+});
