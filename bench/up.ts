@@ -124,38 +124,42 @@ async function nodeFloor(): Promise<number> {
   }
 }
 
-await compare({
-  title:
-    "the floor: a Node CLI starting one Node process per machine, each starting etcd, vs raw etcd",
-  unit: "ms",
-  better: "lower",
-  rounds: ROUNDS,
-  warmup: 1,
-  ours: { name: "node floor", measure: nodeFloor },
-  anchor: { name: "raw etcd", measure: rawBootstrap },
-});
-
-for (const provider of providers) {
-  const discovery = provider === "namespace" ? `http://172.17.8.1:${bridgePort}` : local.url;
+// A failed round still stops both servers and removes their stores.
+try {
   await compare({
-    title: `time until 3 machines' etcd is healthy, ${provider} provider vs raw etcd v2 discovery`,
+    title:
+      "the floor: a Node CLI starting one Node process per machine, each starting etcd, vs raw etcd",
     unit: "ms",
     better: "lower",
     rounds: ROUNDS,
     warmup: 1,
-    ours: {
-      name: `shoal up (${provider})`,
-      measure: async () => {
-        const c = benchCluster({ instances: 3, provider, discovery });
-        try {
-          return await timeMs(async () => await c.shoal(["up", "--timeout", "60s"]));
-        } finally {
-          await c.remove();
-        }
-      },
-    },
+    ours: { name: "node floor", measure: nodeFloor },
     anchor: { name: "raw etcd", measure: rawBootstrap },
   });
+
+  for (const provider of providers) {
+    const discovery = provider === "namespace" ? `http://172.17.8.1:${bridgePort}` : local.url;
+    await compare({
+      title: `time until 3 machines' etcd is healthy, ${provider} provider vs raw etcd v2 discovery`,
+      unit: "ms",
+      better: "lower",
+      rounds: ROUNDS,
+      warmup: 1,
+      ours: {
+        name: `shoal up (${provider})`,
+        measure: async () => {
+          const c = benchCluster({ instances: 3, provider, discovery });
+          try {
+            return await timeMs(async () => await c.shoal(["up", "--timeout", "60s"]));
+          } finally {
+            await c.remove();
+          }
+        },
+      },
+      anchor: { name: "raw etcd", measure: rawBootstrap },
+    });
+  }
+} finally {
+  await Promise.all([local.close(), bridge.close()]);
+  rmSync(storeDir, { recursive: true, force: true });
 }
-await Promise.all([local.close(), bridge.close()]);
-rmSync(storeDir, { recursive: true, force: true });
