@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type EtcdMember, findClientUrl, healthy, members } from "../../etcd/index.js";
-import { bootFinished, type MachineStatus } from "../../machine/index.js";
+import { bootFinished, type MachineStatus, machinePaths } from "../../machine/index.js";
 import { agentStatus, consoleTail, journalTail } from "../agent-client.js";
 import { hostState } from "../providers/agent.js";
 import type { MachinePlan } from "../providers/provider.js";
@@ -125,7 +124,7 @@ async function readiness(ctx: UpContext, boots: BootWatch, seen: Seen): Promise<
   for (const m of ctx.plan.machines) {
     const status = boots.finished.get(m.name);
     if (!status) {
-      const listening = existsSync(join(m.dir, "agent.sock"));
+      const listening = existsSync(machinePaths(m.dir).socket);
       ctx.progress.machine(
         m.name,
         listening ? "booting: starting units" : "booting: waiting for the agent",
