@@ -3,13 +3,10 @@
  * stop and remove units through the machine's init, read their states and
  * journal. The machine's MachineClient (src/machine) has exactly this shape.
  */
-export interface HostUnitState {
-  name: string;
-  load: string;
-  active: string;
-  sub: string;
-  description?: string;
-}
+import type { UnitState } from "../machine/index.js";
+
+/** A unit's state as the machine's init reports it. */
+export type HostUnitState = UnitState;
 
 export interface UnitHost {
   install(unit: string, content: string, opts?: { runtime?: boolean }): Promise<void>;

@@ -1,3 +1,4 @@
+export { type Clock, ManualClock, systemClock } from "./clock.js";
 export { CommandError, type RunOptions, type RunResult, run } from "./exec.js";
 export { exchange, type HttpAnswer } from "./http.js";
 export { isDebianLike, osRelease } from "./os-release.js";

@@ -6,7 +6,7 @@
 
 export type { MachineMeta } from "../cloudconfig/index.js";
 export { type AgentOptions, runAgent } from "./agent.js";
-export { bootFinished, connectMachine, MachineError } from "./control/client.js";
+export { bootFinished, connectMachine } from "./control/client.js";
 export type { BootState, MachineClient, MachineStatus, UnitState } from "./control/types.js";
 export {
   type ConfigDrive,
@@ -14,6 +14,7 @@ export {
   readConfigDrive,
   writeConfigDrive,
 } from "./datasource.js";
+export { MachineError } from "./errors.js";
 export { readJournal } from "./init/journal.js";
 export { machinePaths } from "./layout.js";
 export { machineShellEnv } from "./shell.js";

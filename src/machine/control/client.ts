@@ -1,13 +1,9 @@
 import { connect, type Socket } from "node:net";
 import { createInterface } from "node:readline";
+import { MachineError } from "../errors.js";
 import { machinePaths } from "../layout.js";
 import type { Reply, Request } from "./protocol.js";
 import type { MachineClient, MachineStatus } from "./types.js";
-
-/** The agent refused or failed a request; the message is the agent's. */
-export class MachineError extends Error {
-  override name = "MachineError";
-}
 
 function open(socketPath: string): Promise<Socket> {
   return new Promise((resolve, reject) => {

@@ -1,8 +1,11 @@
-/** The host's view of a running machine (contracts.md). */
+import type { LoadState } from "../init/load.js";
+import type { ActiveState } from "../init/state.js";
+
+/** One unit as the machine's init reports it, to the host and to fleet (systemctl's columns). */
 export interface UnitState {
   name: string;
-  load: string;
-  active: string;
+  load: LoadState;
+  active: ActiveState;
   sub: string;
   description?: string;
   reason?: string;

@@ -46,3 +46,12 @@ export function startOrder(target: string, deps: (name: string) => DepInfo | und
   for (const n of members) visit(n);
   return order;
 }
+
+/**
+ * The order units stop in at halt: units that never became active first
+ * (in the order given), then the active ones in reverse activation order.
+ */
+export function haltOrder(activated: readonly string[], running: readonly string[]): string[] {
+  const rank = new Map(activated.map((name, i) => [name, activated.length - 1 - i]));
+  return [...running].sort((a, b) => (rank.get(a) ?? -1) - (rank.get(b) ?? -1));
+}

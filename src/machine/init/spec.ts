@@ -40,6 +40,8 @@ export interface UnitSpec {
   timeoutStopSec: number; // ms
   /** For .socket units: the service it activates. */
   socketService?: string;
+  /** StartLimitBurst= starts within StartLimitIntervalSec= at most; more fail the unit. */
+  startLimit: { burst: number; intervalMs: number };
 }
 
 const TYPES = new Set(["simple", "exec", "oneshot", "forking", "notify", "dbus", "idle"]);
@@ -53,13 +55,13 @@ const RESTARTS = new Set([
   "on-watchdog",
 ]);
 
-/** systemd time spans: "10s", "500ms", "1min 30s", bare numbers are seconds. */
 /** systemd's TimeoutStartSec=: 0 turns the timeout off, as infinity does. */
 function startTimeout(value: string): number {
   const ms = parseTimespan(value);
   return ms === 0 ? Number.POSITIVE_INFINITY : ms;
 }
 
+/** systemd time spans: "10s", "500ms", "1min 30s", bare numbers are seconds. */
 export function parseTimespan(value: string): number {
   const units: Record<string, number> = {
     us: 0.001,
@@ -84,6 +86,20 @@ export function parseTimespan(value: string): number {
   }
   if (!matched) throw new Error(`bad time span "${value}"`);
   return total;
+}
+
+/**
+ * systemd's defaults (DefaultStartLimitBurst=5, DefaultStartLimitIntervalSec=10s);
+ * [Unit] StartLimitIntervalSec= and its older [Service] spelling StartLimitInterval=.
+ */
+function startLimit(
+  name: string,
+  one: (id: string) => string | undefined,
+): { burst: number; intervalMs: number } {
+  const interval = one("Unit.StartLimitIntervalSec") ?? one("Service.StartLimitInterval") ?? "10s";
+  const burst = one("Unit.StartLimitBurst") ?? one("Service.StartLimitBurst") ?? "5";
+  if (!/^\d+$/.test(burst)) throw new Error(`${name}: StartLimitBurst=${burst} is not a count`);
+  return { burst: Number(burst), intervalMs: parseTimespan(interval) };
 }
 
 function bool(v: string | undefined): boolean {
@@ -127,5 +143,6 @@ export function toSpec(name: string, assignments: Assignment[]): UnitSpec {
       kind === "socket"
         ? (one("Socket.Service") ?? name.replace(/\.socket$/, ".service"))
         : undefined,
+    startLimit: startLimit(name, one),
   };
 }
