@@ -5,15 +5,13 @@
  * shell that says "ready" when the test writes to its FIFO.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { Init } from "../../src/machine/init/init.js";
-import { Journal } from "../../src/machine/init/journal.js";
-import { GroupReaper } from "../../src/machine/init/reaper.js";
 import type { BuiltinUnit } from "../../src/machine/units/index.js";
 import { alive, waitFor } from "./harness.js";
+import { initOn, unitStatus } from "./init-harness.js";
 
 /** A Type=notify built-in that prints `ready` once a line arrives on `fifo`, then keeps running. */
 function notifyUnit(name: string, fifo: string, extra = ""): BuiltinUnit {
@@ -30,38 +28,7 @@ afterEach(async () => {
 });
 
 function machine(builtins: BuiltinUnit[], unitFiles: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "shoal-notify-"));
-  const root = join(dir, "root");
-  const units = join(root, "etc", "systemd", "system");
-  mkdirSync(units, { recursive: true });
-  for (const [name, content] of Object.entries(unitFiles))
-    writeFileSync(join(units, name), content);
-  const journal = new Journal(join(dir, "journal"), "core-01");
-  const reaper = new GroupReaper(join(dir, "unit-groups"));
-  const init = new Init({
-    ctx: {
-      machineDir: dir,
-      root,
-      hostname: "core-01",
-      machineId: "0".repeat(32),
-      sharedNetwork: true,
-      etcd: { role: "member" },
-      shoal: { argv: [], commands: [] },
-    },
-    journal,
-    builtins: new Map(builtins.map((b) => [b.name, b])),
-    binDir: join(dir, "bin"),
-    log: () => {},
-    unitRoot: root,
-    reaper,
-  });
-  cleanups.push(async () => {
-    await init.halt();
-    await reaper.close();
-    await journal.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return init;
+  return initOn(cleanups, builtins, unitFiles).init;
 }
 
 /** A FIFO the test writes to when a unit should become ready (or never does). */
@@ -73,10 +40,7 @@ function fifo(): string {
   return path;
 }
 
-const state = (init: Init, name: string) => {
-  const { active, sub, reason } = init.unitState(name);
-  return { active, sub, ...(reason ? { reason } : {}) };
-};
+const state = unitStatus;
 
 describe("Type=notify units", () => {
   it("are started once ready, and After= units start only then", async () => {
@@ -124,16 +88,6 @@ describe("Type=notify units", () => {
       sub: "failed",
       reason: "main process exited with status 3",
     });
-  });
-
-  it("give up after TimeoutStartSec, and stop the program", async () => {
-    const slow = machine([notifyUnit("slow.service", fifo(), "TimeoutStartSec=300ms\n")]);
-    expect(await slow.start("slow.service")).toBe(false);
-    expect(state(slow, "slow.service")).toMatchObject({
-      active: "failed",
-      reason: "start operation timed out",
-    });
-    expect(slow.pids()).toEqual([]);
   });
 
   it("are stopped at once when stopped while starting (the stop replaces the start)", async () => {

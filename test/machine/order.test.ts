@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type DepInfo, startOrder } from "../../src/machine/init/order.js";
+import { type DepInfo, haltOrder, startOrder } from "../../src/machine/init/order.js";
 
 function graph(spec: Record<string, Partial<DepInfo>>) {
   return (name: string): DepInfo | undefined => {
@@ -46,5 +46,20 @@ describe("startOrder", () => {
     ],
   ])("%s", (_name, spec, target, expected) => {
     expect(startOrder(target, graph(spec))).toEqual(expected);
+  });
+});
+
+describe("halt order", () => {
+  it.each([
+    ["reverse activation order", ["a", "b", "c"], ["a", "b", "c"], ["c", "b", "a"]],
+    [
+      "units never active stop first, in the order given",
+      ["a", "b"],
+      ["b", "x", "a", "y"],
+      ["x", "y", "b", "a"],
+    ],
+    ["only what runs", ["a", "b", "c"], ["c", "a"], ["c", "a"]],
+  ])("%s", (_what, activated, running, stopped) => {
+    expect(haltOrder(activated, running)).toEqual(stopped);
   });
 });

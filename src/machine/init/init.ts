@@ -3,36 +3,17 @@ import { type Clock, systemClock } from "../../host/index.js";
 import type { UnitState } from "../control/types.js";
 import { MachineError } from "../errors.js";
 import type { BuiltinUnit, MachineContext } from "../units/index.js";
-import { BASE_PATH, ExecEnvironment, type MainExec } from "./environment.js";
+import { ExecEnvironment, type MainExec } from "./environment.js";
 import type { Journal } from "./journal.js";
 import { enabledUnits, type LoadedUnit, listUnitFiles, loadUnit } from "./load.js";
 import { haltOrder, startOrder } from "./order.js";
-import { type Proc, resolveProgram } from "./process.js";
+import type { Proc } from "./process.js";
 import type { GroupReaper } from "./reaper.js";
 import { admitStart, describeExit, type ExitStatus, isClean, wantsRestart } from "./restart.js";
-import type { UnitSpec } from "./spec.js";
-import {
-  INITIAL,
-  isDown,
-  isRestartPending,
-  transition,
-  type UnitEvent,
-  type UnitStatus,
-} from "./state.js";
-import { type SupervisedUnit, Supervisor } from "./supervisor.js";
-
-/** One unit as the init runs it: its loaded file, its state, its processes, its jobs. */
-interface Runtime extends SupervisedUnit {
-  status: UnitStatus;
-  /** True while a stop job runs: the main process's end is then expected. */
-  stopping: boolean;
-  /** Cancels the pending RestartSec= timer. */
-  cancelRestart?: () => void;
-  /** When its recent starts happened (the start limit). */
-  starts: number[];
-  /** Serializes start/stop jobs on this unit. */
-  job: Promise<unknown>;
-}
+import { needsStop, newRuntime, type Runtime, serialize } from "./runtime.js";
+import { socketFailure } from "./socket.js";
+import { INITIAL, isDown, isRestartPending, transition, type UnitEvent } from "./state.js";
+import { Supervisor } from "./supervisor.js";
 
 export interface InitOptions {
   ctx: MachineContext;
@@ -68,19 +49,19 @@ export class Init {
   private halted = false;
   private readonly clock: Clock;
   private readonly exec: ExecEnvironment;
-  private readonly supervisor: Supervisor;
+  private readonly supervisor: Supervisor<Runtime>;
 
   constructor(private readonly opts: InitOptions) {
     this.clock = opts.clock ?? systemClock;
     this.exec = new ExecEnvironment(opts.ctx, opts.binDir);
-    this.supervisor = new Supervisor({
+    this.supervisor = new Supervisor<Runtime>({
       ctx: opts.ctx,
       exec: this.exec,
       journal: opts.journal,
       reaper: opts.reaper,
       clock: this.clock,
-      emit: (unit, event) => this.apply(unit as Runtime, event),
-      onMainExit: (unit, proc, exit) => this.onMainExit(unit as Runtime, proc, exit),
+      emit: (unit, event) => this.apply(unit, event),
+      onMainExit: (unit, proc, exit) => this.onMainExit(unit, proc, exit),
     });
   }
 
@@ -101,16 +82,7 @@ export class Init {
   private runtime(name: string): Runtime {
     let rt = this.units.get(name);
     if (!rt) {
-      rt = {
-        name,
-        loaded: this.load(name),
-        status: INITIAL,
-        helpers: new Set(),
-        groups: new Set(),
-        stopping: false,
-        starts: [],
-        job: Promise.resolve(),
-      };
+      rt = newRuntime(name, this.load(name));
       this.units.set(name, rt);
     }
     return rt;
@@ -118,13 +90,6 @@ export class Init {
 
   private load(name: string): LoadedUnit {
     return loadUnit(this.opts.unitRoot, name, this.opts.builtins);
-  }
-
-  private serialize<T>(rt: Runtime, fn: () => Promise<T>): Promise<T> {
-    const next = rt.job.then(fn, fn);
-    // The caller gets the job's own result; the queue only needs to know it is over.
-    rt.job = next.catch(() => undefined);
-    return next;
   }
 
   private say(unit: string, message: string): void {
@@ -166,7 +131,7 @@ export class Init {
     let ok = true;
     for (const n of order) {
       const rt = this.runtime(n);
-      const up = await this.serialize(rt, () => this.startOne(rt));
+      const up = await serialize(rt, () => this.startOne(rt));
       if (n === name) ok = up;
     }
     return ok;
@@ -175,7 +140,7 @@ export class Init {
   async stop(name: string): Promise<void> {
     const rt = this.runtime(name);
     rt.cancelStart?.();
-    await this.serialize(rt, () => this.stopOne(rt));
+    await serialize(rt, () => this.stopOne(rt));
   }
 
   /** Stops a unit and forgets it (its file is going away). */
@@ -259,7 +224,10 @@ export class Init {
           this.apply(rt, { type: "started", sub: "active" });
           return true;
         case "socket":
-          return this.fail(rt, this.socketFailure(rt.name, spec));
+          return this.fail(
+            rt,
+            socketFailure(rt.name, spec, (n) => this.load(n), this.exec, this.opts.ctx),
+          );
         case "service": {
           const outcome = await this.supervisor.start(rt, spec);
           if (outcome.ok) return true;
@@ -272,23 +240,6 @@ export class Init {
       await this.supervisor.killAll(rt);
       return this.fail(rt, (err as Error).message);
     }
-  }
-
-  /** Why a .socket unit cannot start here: first what its service lacks, else no socket activation. */
-  private socketFailure(name: string, spec: UnitSpec): string {
-    const service = spec.socketService ?? "";
-    const svc = this.load(service);
-    if (svc.load !== "loaded" || !svc.spec)
-      return `${name} activates ${service}, which this machine does not have`;
-    const line = svc.spec.execStart[0];
-    if (line) {
-      try {
-        resolveProgram(this.exec.command(service, line, {}).argv, this.opts.ctx, BASE_PATH);
-      } catch (err) {
-        return `${name} activates ${service}: ${(err as Error).message}`;
-      }
-    }
-    return "socket activation is not supported by shoal's init";
   }
 
   private onMainExit(rt: Runtime, proc: Proc, exit: ExitStatus): void {
@@ -306,7 +257,7 @@ export class Init {
     rt.cancelRestart = this.clock.after(spec.restartSec, () => {
       rt.cancelRestart = undefined;
       this.say(rt.name, `Scheduled restart job, restart counter is at ${rt.starts.length}.`);
-      void this.serialize(rt, async () => {
+      void serialize(rt, async () => {
         if (!isRestartPending(rt.status)) return false;
         this.apply(rt, { type: "restart-due" });
         return this.startOne(rt);
@@ -343,14 +294,7 @@ export class Init {
       rt.cancelRestart = undefined;
       rt.cancelStart?.();
     }
-    const running = [...this.units.values()].filter(
-      (rt) =>
-        rt.main ||
-        rt.helpers.size ||
-        rt.groups.size ||
-        rt.status.active === "active" ||
-        rt.status.active === "activating",
-    );
+    const running = [...this.units.values()].filter(needsStop);
     const byName = new Map(running.map((rt) => [rt.name, rt]));
     for (const name of haltOrder(this.activeOrder, [...byName.keys()])) {
       const rt = byName.get(name);

@@ -41,7 +41,7 @@ export interface SupervisedUnit {
   cancelStart?: () => void;
 }
 
-export interface SupervisorOptions {
+export interface SupervisorOptions<U extends SupervisedUnit> {
   ctx: ProgramContext;
   exec: ExecEnvironment;
   journal: Journal;
@@ -49,9 +49,9 @@ export interface SupervisorOptions {
   reaper: GroupReaper;
   clock: Clock;
   /** A step of a start: the init applies it to the unit's state. */
-  emit(unit: SupervisedUnit, event: UnitEvent): void;
+  emit(unit: U, event: UnitEvent): void;
   /** The main process ended (on its own, or killed by a stop). */
-  onMainExit(unit: SupervisedUnit, proc: Proc, exit: ExitStatus): void;
+  onMainExit(unit: U, proc: Proc, exit: ExitStatus): void;
 }
 
 /** A start that did not bring the unit up; with `reason`, the init records it as a failure. */
@@ -75,11 +75,11 @@ export function within<T>(p: Promise<T>, ms: number, clock: Clock): Promise<T | 
   });
 }
 
-export class Supervisor {
-  constructor(private readonly o: SupervisorOptions) {}
+export class Supervisor<U extends SupervisedUnit> {
+  constructor(private readonly o: SupervisorOptions<U>) {}
 
   /** ExecStartPre=, ExecStart= (by Type=), ExecStartPost=. Throws UnitFailure when a program is missing. */
-  async start(unit: SupervisedUnit, spec: UnitSpec): Promise<StartOutcome> {
+  async start(unit: U, spec: UnitSpec): Promise<StartOutcome> {
     this.o.emit(unit, { type: "start-pre" });
     const env = this.o.exec.variables(unit.name, spec);
     for (const line of spec.execStartPre) {
@@ -107,7 +107,7 @@ export class Supervisor {
   }
 
   private async startMain(
-    unit: SupervisedUnit,
+    unit: U,
     spec: UnitSpec,
     env: Record<string, string>,
   ): Promise<StartOutcome> {
@@ -134,12 +134,7 @@ export class Supervisor {
   }
 
   /** Waits for the ready line, the main process's end, a cancelling stop or TimeoutStartSec=. */
-  private untilReady(
-    unit: SupervisedUnit,
-    spec: UnitSpec,
-    proc: Proc,
-    readyLine: RegExp,
-  ): Promise<Readiness> {
+  private untilReady(unit: U, spec: UnitSpec, proc: Proc, readyLine: RegExp): Promise<Readiness> {
     let settle: (outcome: Readiness) => void = () => {};
     const signalled = new Promise<Readiness>((resolve) => {
       settle = resolve;
@@ -163,7 +158,7 @@ export class Supervisor {
   }
 
   /** ExecStop=, the main process terminated, ExecStopPost=; every process of the unit is gone after. */
-  async stop(unit: SupervisedUnit, spec: UnitSpec): Promise<void> {
+  async stop(unit: U, spec: UnitSpec): Promise<void> {
     try {
       const env = this.o.exec.variables(unit.name, spec);
       if (unit.main) env.MAINPID = String(unit.main.pid);
@@ -181,7 +176,7 @@ export class Supervisor {
   }
 
   /** SIGTERM to the unit's process groups, SIGKILL after the grace period. */
-  private async terminate(unit: SupervisedUnit, main: Proc, graceMs: number): Promise<void> {
+  private async terminate(unit: U, main: Proc, graceMs: number): Promise<void> {
     for (const g of unit.groups) signalGroup(g, "SIGTERM");
     if ((await within(main.exited, graceMs, this.o.clock)) === "timeout") {
       this.say(unit, `State 'stop-sigterm' timed out. Killing.`);
@@ -191,7 +186,7 @@ export class Supervisor {
   }
 
   /** SIGKILL to every process group of the unit (as systemd does once its main process is gone). */
-  killGroups(unit: SupervisedUnit): void {
+  killGroups(unit: U): void {
     for (const g of unit.groups) {
       signalGroup(g, "SIGKILL");
       this.o.reaper.remove(g);
@@ -200,18 +195,13 @@ export class Supervisor {
   }
 
   /** Kills every process of the unit and waits until each is gone. */
-  async killAll(unit: SupervisedUnit): Promise<void> {
+  async killAll(unit: U): Promise<void> {
     const procs = [...unit.helpers, ...(unit.main ? [unit.main] : [])];
     this.killGroups(unit);
     await Promise.all(procs.map((p) => p.exited));
   }
 
-  private spawn(
-    unit: SupervisedUnit,
-    argv: string[],
-    env: Record<string, string>,
-    spec: UnitSpec,
-  ): Proc {
+  private spawn(unit: U, argv: string[], env: Record<string, string>, spec: UnitSpec): Proc {
     const { root } = this.o.ctx;
     const proc = spawnUnitProcess(resolveProgram(argv, this.o.ctx, env.PATH ?? BASE_PATH), {
       env,
@@ -229,7 +219,7 @@ export class Supervisor {
 
   /** Runs one Exec*= line to completion; false when it failed (and was not `-`-prefixed). */
   private async runHelper(
-    unit: SupervisedUnit,
+    unit: U,
     spec: UnitSpec,
     line: string,
     env: Record<string, string>,
@@ -256,7 +246,7 @@ export class Supervisor {
     }
   }
 
-  private say(unit: SupervisedUnit, message: string): void {
+  private say(unit: U, message: string): void {
     this.o.journal.write(unit.name, message);
   }
 }
