@@ -38,4 +38,6 @@ export interface PreparedExec {
    * AF_UNIX datagrams), so it watches for this line instead.
    */
   readyLine?: RegExp;
+  /** For etcd (member or proxy): the client URLs it serves, where etcdctl and fleet talk. */
+  clientUrls?: string[];
 }

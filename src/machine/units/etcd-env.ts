@@ -1,5 +1,5 @@
 import { inRoot } from "../layout.js";
-import type { MachineContext } from "./context.js";
+import type { MachineContext, PreparedExec } from "./context.js";
 
 /** ETCD_* variables etcd 3.4.23 reads: its `etcd --help` flags, upper-cased, `-` to `_`. */
 const ETCD34 = new Set(
@@ -26,6 +26,16 @@ const ETCD34 = new Set(
     .split(" ")
     .map((f) => `ETCD_${f.toUpperCase().replaceAll("-", "_")}`),
 );
+
+/** etcd 0.4's `host:port` addresses as URLs (a URL stays as it is). */
+export function addrToUrl(addr: string): string {
+  return /^\w+:\/\//.test(addr) ? addr : `http://${addr}`;
+}
+
+/** The client URLs a member advertises (ETCD_ADVERTISE_CLIENT_URLS), when it sets them. */
+export function advertisedUrls(env: Record<string, string>): string[] | undefined {
+  return env.ETCD_ADVERTISE_CLIENT_URLS?.split(",").map((u) => u.trim());
+}
 
 const LOCAL_HOSTS = new Set(["0.0.0.0", "[::]", "127.0.0.1", "localhost", "[::1]", ""]);
 
@@ -101,7 +111,7 @@ export function grpcProxy(
   env: Record<string, string>,
   ctx: MachineContext,
   endpoints: string[],
-): { argv: string[]; env: Record<string, string>; notes: string[] } {
+): Required<Omit<PreparedExec, "readyLine">> {
   const advertised = (env.ETCD_ADVERTISE_CLIENT_URLS ?? "").split(",")[0]?.trim() ?? "";
   const port = /:(\d+)(?:\/|$)/.exec(advertised)?.[1] ?? "2379";
   const host = ctx.sharedNetwork && ctx.privateIpv4 ? ctx.privateIpv4 : "0.0.0.0";
@@ -117,6 +127,7 @@ export function grpcProxy(
       `--data-dir=${inRoot(ctx.root, "/var/lib/etcd-proxy")}`,
     ],
     env: clean,
+    clientUrls: [addrToUrl(`${ctx.privateIpv4 ?? "127.0.0.1"}:${port}`)],
     notes: [`this machine is beyond etcdSize: running etcd grpc-proxy to ${endpoints.join(",")}`],
   };
 }

@@ -1,5 +1,5 @@
 import type { BuiltinUnit } from "./context.js";
-import { etcd34Env, grpcProxy } from "./etcd-env.js";
+import { addrToUrl, advertisedUrls, etcd34Env, grpcProxy } from "./etcd-env.js";
 
 /**
  * etcd 0.4's options (cloud-config's old `etcd` section) in etcd 3.4's
@@ -14,15 +14,14 @@ export function etcd04To34(env: Record<string, string>): Record<string, string> 
     delete out[k];
     return v;
   };
-  const url = (hostPort: string) => (/^\w+:\/\//.test(hostPort) ? hostPort : `http://${hostPort}`);
   const addr = take("ETCD_ADDR");
   const bind = take("ETCD_BIND_ADDR");
   const peer = take("ETCD_PEER_ADDR");
   const peerBind = take("ETCD_PEER_BIND_ADDR");
-  if (addr) out.ETCD_ADVERTISE_CLIENT_URLS ??= url(addr);
-  if (bind ?? addr) out.ETCD_LISTEN_CLIENT_URLS ??= url((bind ?? addr) as string);
-  if (peer) out.ETCD_INITIAL_ADVERTISE_PEER_URLS ??= url(peer);
-  if (peerBind ?? peer) out.ETCD_LISTEN_PEER_URLS ??= url((peerBind ?? peer) as string);
+  if (addr) out.ETCD_ADVERTISE_CLIENT_URLS ??= addrToUrl(addr);
+  if (bind ?? addr) out.ETCD_LISTEN_CLIENT_URLS ??= addrToUrl((bind ?? addr) as string);
+  if (peer) out.ETCD_INITIAL_ADVERTISE_PEER_URLS ??= addrToUrl(peer);
+  if (peerBind ?? peer) out.ETCD_LISTEN_PEER_URLS ??= addrToUrl((peerBind ?? peer) as string);
   const renames: Array<[string, string]> = [
     ["ETCD_SNAPSHOTCOUNT", "ETCD_SNAPSHOT_COUNT"],
     ["ETCD_PEER_ELECTION_TIMEOUT", "ETCD_ELECTION_TIMEOUT"],
@@ -56,6 +55,7 @@ WantedBy=multi-user.target
   prepare({ argv, env }, ctx) {
     const mapped = etcd04To34(env);
     if (ctx.etcd.role === "proxy") return grpcProxy(mapped, ctx, ctx.etcd.endpoints);
-    return { argv, ...etcd34Env(mapped, ctx) };
+    const { env: out, notes } = etcd34Env(mapped, ctx);
+    return { argv, env: out, notes, clientUrls: advertisedUrls(out) };
   },
 };

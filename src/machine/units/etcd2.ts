@@ -1,5 +1,5 @@
 import type { BuiltinUnit } from "./context.js";
-import { etcd34Env, grpcProxy } from "./etcd-env.js";
+import { advertisedUrls, etcd34Env, grpcProxy } from "./etcd-env.js";
 
 /**
  * What etcd 3.4 logs right after it joined its cluster, where it also sends
@@ -29,6 +29,7 @@ WantedBy=multi-user.target
 `,
   prepare({ argv, env }, ctx) {
     if (ctx.etcd.role === "proxy") return grpcProxy(env, ctx, ctx.etcd.endpoints);
-    return { argv, ...etcd34Env(env, ctx), readyLine: ETCD_READY };
+    const { env: out, notes } = etcd34Env(env, ctx);
+    return { argv, env: out, notes, readyLine: ETCD_READY, clientUrls: advertisedUrls(out) };
   },
 };

@@ -6,7 +6,10 @@ import { targetUnits } from "./targets.js";
 
 export type { BuiltinUnit, MachineContext, PreparedExec } from "./context.js";
 export { etcd04To34 } from "./etcd.js";
-export { bindToMachine, etcd34Env } from "./etcd-env.js";
+export { addrToUrl, bindToMachine, etcd34Env } from "./etcd-env.js";
+
+/** The units that run this machine's etcd, the one CoreOS ships first. */
+export const ETCD_UNITS: readonly string[] = [etcd2Service.name, etcdService.name];
 
 /** The units every machine has without a unit file in its root. */
 export const builtinUnits: ReadonlyMap<string, BuiltinUnit> = new Map(

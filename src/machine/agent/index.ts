@@ -1,0 +1,1 @@
+export { Agent, type AgentOptions, runAgent } from "./agent.js";
