@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { connectMachine, type MachineStatus } from "../machine/index.js";
+import { connectMachine, type MachineStatus, machinePaths } from "../machine/index.js";
 import type { MachinePlan } from "./providers/provider.js";
 
 /** The machine's own view (boot state, units) from its agent, or undefined while it does not answer. */
@@ -40,7 +39,7 @@ export async function journalTail(
 /** The last lines of the agent's own log (the serial console), read from the host. */
 export function consoleTail(machine: MachinePlan, lines = 10): string[] {
   try {
-    return readFileSync(join(machine.dir, "console.log"), "utf8")
+    return readFileSync(machinePaths(machine.dir).console, "utf8")
       .trimEnd()
       .split("\n")
       .slice(-lines);

@@ -1,34 +1,47 @@
-import { type MachineMeta, parseCloudConfig, plan, substitute } from "../cloudconfig/index.js";
-
-const ETCD_UNITS = ["etcd2.service", "etcd.service"];
+import { type MachineMeta, parseCloudConfig, substitute } from "../cloudconfig/index.js";
+import { addrToUrl, type EtcdRole } from "../machine/index.js";
 
 /**
  * The client URL a member's etcd advertises, as its own user-data sets it
  * (etcd2's advertise-client-urls, or the old etcd section's addr), after
- * $private_ipv4/$public_ipv4 are filled in. Pure.
+ * $private_ipv4/$public_ipv4 are filled in. Read from the typed
+ * cloud-config, etcd.service's section first as the plan lists it. Pure.
  */
 export function advertisedClientUrl(userData: string, meta: MachineMeta): string {
-  const fallback = `http://${meta.privateIpv4}:2379`;
   const { config } = parseCloudConfig(substitute(userData, meta));
-  const units = plan(config, meta).units.filter((u) => ETCD_UNITS.includes(u.name));
-  for (const unit of units) {
-    const env = new Map<string, string>();
-    for (const d of unit.dropIns) {
-      for (const m of d.content.matchAll(/^Environment="?([A-Z0-9_]+)=([^"\n]*)"?$/gm)) {
-        if (m[1] && m[2] !== undefined) env.set(m[1], m[2]);
-      }
-    }
-    const advertised = env.get("ETCD_ADVERTISE_CLIENT_URLS")?.split(",")[0]?.trim();
+  const { etcd, etcd2 } = config.coreos ?? {};
+  for (const section of [etcd, etcd2]) {
+    const advertised = section?.advertise_client_urls?.split(",")[0]?.trim();
     if (advertised) return advertised;
-    const addr = env.get("ETCD_ADDR");
-    if (addr) return /^\w+:\/\//.test(addr) ? addr : `http://${addr}`;
+    if (section === etcd && etcd?.addr) return addrToUrl(etcd.addr);
   }
-  return fallback;
+  return addrToUrl(`${meta.privateIpv4}:2379`);
+}
+
+/**
+ * Raft timers for every member's etcd from the host's environment
+ * (SHOAL_ETCD_HEARTBEAT_INTERVAL, SHOAL_ETCD_ELECTION_TIMEOUT, in ms):
+ * tests and benchmarks make the first election take milliseconds. They
+ * reach the machine in its config drive; user-data's own settings win.
+ */
+export function raftTimers(env: NodeJS.ProcessEnv): Record<string, string> | undefined {
+  const timers: Record<string, string> = {};
+  for (const [key, value] of [
+    ["ETCD_HEARTBEAT_INTERVAL", env.SHOAL_ETCD_HEARTBEAT_INTERVAL],
+    ["ETCD_ELECTION_TIMEOUT", env.SHOAL_ETCD_ELECTION_TIMEOUT],
+  ] as const) {
+    if (value && /^\d+$/.test(value)) timers[key] = value;
+  }
+  return Object.keys(timers).length ? timers : undefined;
 }
 
 /** A machine's part in etcd: the first etcdSize machines bootstrap it, the rest proxy to them. */
-export type EtcdRole = { role: "member" } | { role: "proxy"; endpoints: string[] };
-
-export function etcdRole(index: number, etcdSize: number, memberUrls: string[]): EtcdRole {
-  return index <= etcdSize ? { role: "member" } : { role: "proxy", endpoints: memberUrls };
+export function etcdRole(
+  index: number,
+  etcdSize: number,
+  memberUrls: string[],
+  memberEnv?: Record<string, string>,
+): EtcdRole {
+  if (index > etcdSize) return { role: "proxy", endpoints: memberUrls };
+  return memberEnv ? { role: "member", env: memberEnv } : { role: "member" };
 }

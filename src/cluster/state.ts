@@ -7,7 +7,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { stateDir } from "../host/index.js";
 import type { ProviderName } from "./providers/provider.js";
 import type { UpdateChannel } from "./spec/types.js";
@@ -36,6 +36,16 @@ export interface ClusterState {
 
 export function shoalDir(clusterDir: string): string {
   return join(clusterDir, ".shoal");
+}
+
+/** .shoal/machines/<name>, the machine directory in DESIGN.md's layout. */
+export function machineDir(clusterDir: string, name: string): string {
+  return join(shoalDir(clusterDir), "machines", name);
+}
+
+/** The cluster a machine directory belongs to (the inverse of machineDir). */
+export function clusterOfMachine(machineDir: string): string {
+  return resolve(machineDir, "..", "..", "..");
 }
 
 function statePath(clusterDir: string): string {

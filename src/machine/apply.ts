@@ -12,10 +12,9 @@ import {
 } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import type { MachineMeta, Plan, PlannedUnit } from "../cloudconfig/index.js";
-import { unitDirs } from "./init/load.js";
 import { toSpec } from "./init/spec.js";
 import { parseUnitFile } from "./init/unit-file.js";
-import { inRoot } from "./layout.js";
+import { inRoot, unitDirs } from "./layout.js";
 
 /** Writes a file the way coreos-cloudinit does: parents 0755, temp file, chmod, rename. */
 export function writeMachineFile(

@@ -18,6 +18,20 @@ export function machinePaths(machineDir: string) {
     unitGroups: join(machineDir, "unit-groups"),
     /** systemctl, journalctl, etcdctl, fleetctl wrappers for the machine's shell. */
     bin: join(machineDir, "bin"),
+    /** The host pid (and start time) of the machine's outermost process, written by its provider. */
+    providerPid: join(machineDir, "provider.pid"),
+    /** Namespace provider: the overlay's work directory and merged `/`, and the mounts that build it. */
+    overlayWork: join(machineDir, "overlay-work"),
+    merged: join(machineDir, "merged"),
+    fstab: join(machineDir, "fstab"),
+  };
+}
+
+/** The unit directories of a machine root, in precedence order (/etc over /run). */
+export function unitDirs(root: string): { etc: string; run: string } {
+  return {
+    etc: inRoot(root, "/etc/systemd/system"),
+    run: inRoot(root, "/run/systemd/system"),
   };
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { advertisedClientUrl, etcdRole } from "../../src/cluster/etcd-role.js";
+import { advertisedClientUrl, etcdRole, raftTimers } from "../../src/cluster/etcd-role.js";
 
 const FIXTURES = new URL("../fixtures/coreos-vagrant/", import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), "utf8");
@@ -24,5 +24,24 @@ describe("etcd roles", () => {
     const urls = ["http://a:2379", "http://b:2379"];
     expect(etcdRole(2, 2, urls)).toEqual({ role: "member" });
     expect(etcdRole(3, 2, urls)).toEqual({ role: "proxy", endpoints: urls });
+  });
+});
+
+describe("raft timers", () => {
+  it("reach members through their config drive's etcd role, and only valid ones", () => {
+    const timers = raftTimers({
+      SHOAL_ETCD_HEARTBEAT_INTERVAL: "20",
+      SHOAL_ETCD_ELECTION_TIMEOUT: "200ms",
+    });
+    expect(timers).toEqual({ ETCD_HEARTBEAT_INTERVAL: "20" });
+    expect(etcdRole(1, 1, [], timers)).toEqual({
+      role: "member",
+      env: { ETCD_HEARTBEAT_INTERVAL: "20" },
+    });
+    expect(etcdRole(2, 1, ["http://a:2379"], timers)).toEqual({
+      role: "proxy",
+      endpoints: ["http://a:2379"],
+    });
+    expect(raftTimers({})).toBeUndefined();
   });
 });

@@ -1,6 +1,5 @@
-import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { ssh } from "../../cluster/index.js";
+import { clusterOfMachine, ssh } from "../../cluster/index.js";
 import { UsageError } from "../../errors/index.js";
 import {
   type BlockOptions,
@@ -272,10 +271,10 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
   return cmd;
 }
 
-/** The cluster a machine belongs to: .shoal/machines/NAME is three levels below it. */
+/** Inside a machine, the cluster it belongs to; on the host, the current directory. */
 function clusterDir(io: IO): string {
   const machineDir = io.env.SHOAL_MACHINE_DIR;
-  return machineDir ? resolve(machineDir, "..", "..", "..") : io.cwd;
+  return machineDir ? clusterOfMachine(machineDir) : io.cwd;
 }
 
 function withoutMachineFlag(args: string[]): string[] {

@@ -1,6 +1,5 @@
 import { createReadStream, statSync, unwatchFile, watchFile } from "node:fs";
-import { join } from "node:path";
-import { connectMachine } from "../../machine/index.js";
+import { connectMachine, machinePaths } from "../../machine/index.js";
 import { hostState } from "../providers/agent.js";
 import { openCluster } from "./open.js";
 import { NotRunningError } from "./ssh.js";
@@ -22,7 +21,7 @@ export async function logs(
   const { plan } = await openCluster(dir, env, [name]);
   const m = plan.machines[0];
   if (!m) return;
-  if (unit === undefined) return tailFile(join(m.dir, "console.log"), follow, out, signal);
+  if (unit === undefined) return tailFile(machinePaths(m.dir).console, follow, out, signal);
   if (hostState(m) !== "running") {
     throw new NotRunningError(`${name} is not running; its console log is \`shoal logs ${name}\``);
   }

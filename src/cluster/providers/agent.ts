@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { shoalArgv } from "../../host/index.js";
-import { connectMachine } from "../../machine/index.js";
+import { connectMachine, machinePaths } from "../../machine/index.js";
 import {
   alive,
   type ProcessId,
@@ -51,7 +50,7 @@ export async function launchMachine(
   options: { env: NodeJS.ProcessEnv; cwd?: string },
 ): Promise<void> {
   mkdirSync(machine.dir, { recursive: true });
-  const out = openSync(join(machine.dir, "console.log"), "a");
+  const out = openSync(machinePaths(machine.dir).console, "a");
   const [file, ...args] = argv;
   try {
     const child = spawn(file as string, args, {
@@ -75,7 +74,7 @@ export async function launchMachine(
 
 /** Written by the agent when it finished a halt: tells poweroff from aborted. */
 export function shutdownMarker(machine: MachinePlan): string {
-  return join(machine.dir, "shutdown");
+  return machinePaths(machine.dir).shutdown;
 }
 
 /** The machine's outermost process on the host, while it runs. */
@@ -141,5 +140,5 @@ export async function haltAgent(
 /** Clears what a previous run left that would confuse the next boot's state. */
 export function clearRunMarkers(machine: MachinePlan): void {
   rmSync(shutdownMarker(machine), { force: true });
-  rmSync(join(machine.dir, "agent.sock"), { force: true });
+  rmSync(machinePaths(machine.dir).socket, { force: true });
 }

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { join } from "node:path";
 
 /**
  * Names and addresses every provider shares, derived from the machine's
@@ -55,9 +54,4 @@ export function netnsName(id: string, machine: string): string {
 /** The host end of a machine's veth pair; at most 15 characters, as Linux requires. */
 export function vethName(id: string, index: number): string {
   return `sh${id}v${index}`;
-}
-
-/** .shoal/machines/<name>, the machine directory in DESIGN.md's layout. */
-export function machineDir(clusterDir: string, name: string): string {
-  return join(clusterDir, ".shoal", "machines", name);
 }

@@ -4,6 +4,7 @@
  * one per mount, on a host where each exec costs tens of milliseconds
  * while machines boot side by side.
  */
+import { unitDirs } from "../../machine/index.js";
 
 export interface MachineRoot {
   /** The machine's own layer (machineDir/root). */
@@ -26,7 +27,7 @@ export function machineFstab(root: MachineRoot): string {
   const { upper, work, merged, machineDir } = root;
   const entries: Array<[string, string, string, string]> = [
     ["overlay", merged, "overlay", `lowerdir=/,upperdir=${upper},workdir=${work}`],
-    [`${upper}/etc/systemd/system`, `${merged}/etc/systemd/system`, "none", "bind"],
+    [unitDirs(upper).etc, unitDirs(merged).etc, "none", "bind"],
     ["proc", `${merged}/proc`, "proc", "defaults"],
     ["/dev", `${merged}/dev`, "none", "rbind"],
     ["/sys", `${merged}/sys`, "none", "rbind"],

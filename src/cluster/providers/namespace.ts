@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { privileges, which } from "../../host/index.js";
+import { machinePaths, unitDirs } from "../../machine/index.js";
 import {
   agentArgv,
   clearRunMarkers,
@@ -79,13 +79,12 @@ export const namespaceProvider: Provider = {
     if (runningPid(machine) !== undefined) return;
     const ns = netnsName(cluster.id, machine.name);
     clearRunMarkers(machine);
-    const upper = join(machine.dir, "root");
-    const work = join(machine.dir, "overlay-work");
-    const merged = join(machine.dir, "merged");
-    const units = join(upper, "etc", "systemd", "system");
+    const paths = machinePaths(machine.dir);
+    const { root: upper, overlayWork: work, merged } = paths;
+    const units = unitDirs(upper).etc;
     for (const d of [upper, work, merged, units]) mkdirSync(d, { recursive: true });
     coreHome(upper);
-    const fstab = join(machine.dir, "fstab");
+    const { fstab } = paths;
     writeFileSync(fstab, machineFstab({ upper, work, merged, machineDir: machine.dir }));
     await launchMachine(
       machine,

@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { machinePaths } from "../../machine/index.js";
 
 /**
  * The host pid of a machine's outermost process (the agent for the process
@@ -7,7 +7,7 @@ import { join } from "node:path";
  * the machine directory. The agent's own agent.pid is in its PID namespace.
  */
 export function providerPidFile(machineDir: string): string {
-  return join(machineDir, "provider.pid");
+  return machinePaths(machineDir).providerPid;
 }
 
 /**

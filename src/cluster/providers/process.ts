@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { machinePaths } from "../../machine/index.js";
 import {
   agentArgv,
   clearRunMarkers,
@@ -35,7 +35,7 @@ export const processProvider: Provider = {
   async start(_cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
     if (runningPid(machine) !== undefined) return;
     clearRunMarkers(machine);
-    const root = join(machine.dir, "root");
+    const { root } = machinePaths(machine.dir);
     mkdirSync(root, { recursive: true });
     await launchMachine(machine, agentArgv(machine, root), { env, cwd: machine.dir });
   },
@@ -49,8 +49,7 @@ export const processProvider: Provider = {
   async cleanup(): Promise<void> {},
 
   exec(_cluster, machine, command): Promise<number> {
-    const root = join(machine.dir, "root");
-    const home = coreHome(root);
+    const home = coreHome(machinePaths(machine.dir).root);
     const env = shellEnv(machine, home, process.env.PATH ?? "", {
       ...process.env,
       COREOS_PRIVATE_IPV4: machine.address,

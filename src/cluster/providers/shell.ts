@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
+import { machinePaths } from "../../machine/index.js";
 import type { MachinePlan } from "./provider.js";
 
 /** The environment a login inside a machine gets: its tools first on PATH, vagrant's prompt. */
@@ -13,7 +14,7 @@ export function shellEnv(
 ): NodeJS.ProcessEnv {
   return {
     ...base,
-    PATH: `${join(machine.dir, "bin")}:${path}`,
+    PATH: `${machinePaths(machine.dir).bin}:${path}`,
     HOME: home,
     USER: "core",
     LOGNAME: "core",

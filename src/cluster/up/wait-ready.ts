@@ -1,13 +1,12 @@
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type EtcdMember, findClientUrl, healthy, members } from "../../etcd/index.js";
-import { bootFinished, type MachineStatus, machinePaths } from "../../machine/index.js";
+import { bootFinished, ETCD_UNITS, type MachineStatus, machinePaths } from "../../machine/index.js";
 import { agentStatus, consoleTail, journalTail } from "../agent-client.js";
 import { hostState } from "../providers/agent.js";
 import type { MachinePlan } from "../providers/provider.js";
 import { Interrupted, type Step, type UpContext, UpFailure } from "./context.js";
 
-const ETCD_UNITS = ["etcd2.service", "etcd.service"];
 // Between boots finishing (which wake up the wait at once): how often the host and etcd are asked.
 const POLL_MS = 50;
 // While an agent is still loading, its socket is not there yet: cheap to ask again soon.

@@ -1,8 +1,7 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { writeConfigDrive } from "../../machine/index.js";
 import { stopLocalServers } from "../discovery.js";
-import { advertisedClientUrl, etcdRole } from "../etcd-role.js";
+import { advertisedClientUrl, etcdRole, raftTimers } from "../etcd-role.js";
 import type { MachinePlan } from "../providers/provider.js";
 import {
   registerCluster,
@@ -17,7 +16,8 @@ import type { Step } from "./context.js";
 /**
  * Each machine's config drive: its own copy of user-data with the token
  * where discovery was left open, and its metadata (name, id, addresses,
- * channel). The user's user-data file is never rewritten.
+ * channel, its part in etcd with the host's raft timers). The user's
+ * user-data file is never rewritten.
  */
 export const writeConfigDrives: Step = {
   name: "write config drives",
@@ -42,14 +42,14 @@ export const writeConfigDrives: Step = {
         (m, i, all) => m.index <= spec.etcdSize && all.findIndex((o) => o.name === m.name) === i,
       )
       .map((m) => advertisedClientUrl(copy.text, meta(m)));
+    const raft = raftTimers(ctx.options.env);
     for (const m of plan.machines) {
       writeConfigDrive(m.dir, {
         userData: copy.text,
         meta: meta(m),
-        etcd: etcdRole(m.index, spec.etcdSize, members),
+        etcd: etcdRole(m.index, spec.etcdSize, members, raft),
         sharedNetwork: ctx.provider.name === "process",
       });
-      writeRaftTimers(m.dir, copy.sections, ctx.options.env);
     }
     writeState(spec.dir, {
       version: 1,
@@ -91,31 +91,3 @@ export const writeConfigDrives: Step = {
     }
   },
 };
-
-const RAFT_DROP_IN = "10-shoal-raft-timers.conf";
-
-/**
- * Raft timers for the machines' etcd from the host's environment
- * (SHOAL_ETCD_HEARTBEAT_INTERVAL, SHOAL_ETCD_ELECTION_TIMEOUT, in ms), as a
- * drop-in in the machine's /etc that user-data's own settings (the later
- * 20-cloudinit.conf) still override. Tests and benchmarks use it to make
- * the first election take milliseconds instead of seconds.
- */
-function writeRaftTimers(machineDir: string, sections: string[], env: NodeJS.ProcessEnv): void {
-  const lines = [
-    ["ETCD_HEARTBEAT_INTERVAL", env.SHOAL_ETCD_HEARTBEAT_INTERVAL],
-    ["ETCD_ELECTION_TIMEOUT", env.SHOAL_ETCD_ELECTION_TIMEOUT],
-  ]
-    .filter(([, v]) => v && /^\d+$/.test(v))
-    .map(([k, v]) => `Environment=${k}=${v}`);
-  for (const section of sections) {
-    const dir = join(machineDir, "root", "etc", "systemd", "system", `${section}.service.d`);
-    const file = join(dir, RAFT_DROP_IN);
-    if (lines.length === 0) {
-      rmSync(file, { force: true });
-      continue;
-    }
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, `[Service]\n${lines.join("\n")}\n`);
-  }
-}

@@ -5,7 +5,7 @@ import type { Request } from "../control/protocol.js";
 import type { ControlHandler } from "../control/server.js";
 import { MachineError } from "../errors.js";
 import { readJournal } from "../init/journal.js";
-import { unitDirs } from "../init/load.js";
+import { unitDirs } from "../layout.js";
 import type { Agent } from "./agent.js";
 
 type Op = Exclude<Request, { op: "journal" }>["op"];

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { writeMachineFile } from "../apply.js";
-import { unitDirs } from "../init/load.js";
+import { unitDirs } from "../layout.js";
 
 const SCRIPTS = "/var/lib/coreos-cloudinit/scripts";
 

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
-import { inRoot } from "../layout.js";
+import { unitDirs } from "../layout.js";
 import type { BuiltinUnit } from "../units/index.js";
 import { toSpec, type UnitSpec } from "./spec.js";
 import { type Assignment, parseUnitFile } from "./unit-file.js";
@@ -18,14 +18,6 @@ export interface LoadedUnit {
   path?: string;
   /** Drop-in files merged into it. */
   dropIns?: string[];
-}
-
-/** The unit directories of a machine root, in precedence order (/etc over /run). */
-export function unitDirs(root: string): { etc: string; run: string } {
-  return {
-    etc: inRoot(root, "/etc/systemd/system"),
-    run: inRoot(root, "/run/systemd/system"),
-  };
 }
 
 function isMask(path: string): boolean | undefined {
