@@ -75,7 +75,11 @@ export interface ApplyResult {
   notes: string[];
 }
 
-/** Applies a plan into the machine root (cloud-config.md §8.2 and §8.3): files, then units. */
+/**
+ * Applies a plan into the machine root in coreos-cloudinit's order: write_files
+ * (and the environment file) first, then units with their drop-ins, masks
+ * and enables; the units' commands are returned for the init to run.
+ */
 export function applyPlan(root: string, plan: Plan): ApplyResult {
   const notes: string[] = [];
   for (const user of plan.users)
@@ -88,6 +92,7 @@ export function applyPlan(root: string, plan: Plan): ApplyResult {
       try {
         execFileSync("chown", [f.owner, target], { stdio: "ignore" });
       } catch {
+        // An owner this machine lacks (process provider, non-root): upstream would fail; we note it.
         notes.push(`${f.path}: cannot chown to ${f.owner} on this machine; left as is`);
       }
     }
@@ -120,7 +125,7 @@ function applyUnit(root: string, unit: PlannedUnit, notes: string[]): void {
       if ((st.isFile() && st.size === 0) || st.isSymbolicLink() || st.isCharacterDevice())
         rmSync(path);
     } catch {
-      // nothing there
+      // Nothing at that path: there is no mask to remove.
     }
   }
   if (unit.enable) enableUnit(root, unit, notes);
@@ -137,7 +142,7 @@ function enableUnit(root: string, unit: PlannedUnit, notes: string[]): void {
         content = readFileSync(join(d, unit.name), "utf8");
         break;
       } catch {
-        // try the next one
+        // Not in this directory: the unit may be in the next one.
       }
     }
   }

@@ -87,7 +87,8 @@ export function readConfigDrive(machineDir: string): {
   try {
     userData = readFileSync(paths.userData);
   } catch {
-    userData = new Uint8Array(); // no user_data: a machine with nothing to apply
+    // No user_data: a machine with nothing to apply, as upstream boots one.
+    userData = new Uint8Array();
   }
   const meta: MachineMeta = { hostname: json.hostname, machineId: json.uuid };
   if (json["local-ipv4"]) meta.privateIpv4 = json["local-ipv4"];

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 
-/** Where things live in a machine directory (DESIGN.md "Machines"). */
+/** Where things live in a machine directory; every path of one comes from here (docs/machine.md). */
 export function machinePaths(machineDir: string) {
   return {
     dir: machineDir,

@@ -5,6 +5,7 @@
  * streams `{"line":"..."}` lines, then `{"ok":true}` unless it follows.
  * `wait-boot` answers with the status once the boot is over (a long poll).
  */
+import { InputError } from "../../errors/index.js";
 
 export type Request =
   | { op: "status" | "wait-boot" }
@@ -27,13 +28,14 @@ export function parseRequest(text: string): Request {
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new Error("bad request: not JSON");
+    // JSON.parse's own message names a character offset, which says less than this.
+    throw new InputError("bad request: not JSON");
   }
-  if (!raw || typeof raw !== "object") throw new Error("bad request: not an object");
+  if (!raw || typeof raw !== "object") throw new InputError("bad request: not an object");
   const r = raw as Record<string, unknown>;
   const unit = () => {
     if (typeof r.unit !== "string" || !UNIT_NAME.test(r.unit))
-      throw new Error(`bad request: field "unit" must be a unit name like foo.service`);
+      throw new InputError(`bad request: field "unit" must be a unit name like foo.service`);
     return r.unit;
   };
   switch (r.op) {
@@ -49,9 +51,9 @@ export function parseRequest(text: string): Request {
       return { op: r.op, unit: unit() };
     case "install":
       if (typeof r.content !== "string")
-        throw new Error(`bad request: field "content" must be a string`);
+        throw new InputError(`bad request: field "content" must be a string`);
       if (r.runtime !== undefined && typeof r.runtime !== "boolean")
-        throw new Error(`bad request: field "runtime" must be a boolean`);
+        throw new InputError(`bad request: field "runtime" must be a boolean`);
       return {
         op: "install",
         unit: unit(),
@@ -60,9 +62,9 @@ export function parseRequest(text: string): Request {
       };
     case "journal":
       if (r.lines !== undefined && !(Number.isInteger(r.lines) && (r.lines as number) >= 0))
-        throw new Error(`bad request: field "lines" must be a non-negative integer`);
+        throw new InputError(`bad request: field "lines" must be a non-negative integer`);
       if (r.follow !== undefined && typeof r.follow !== "boolean")
-        throw new Error(`bad request: field "follow" must be a boolean`);
+        throw new InputError(`bad request: field "follow" must be a boolean`);
       return {
         op: "journal",
         unit: unit(),
@@ -70,6 +72,6 @@ export function parseRequest(text: string): Request {
         follow: r.follow as boolean | undefined,
       };
     default:
-      throw new Error(`bad request: unknown op ${JSON.stringify(r.op)}`);
+      throw new InputError(`bad request: unknown op ${JSON.stringify(r.op)}`);
   }
 }

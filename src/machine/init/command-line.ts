@@ -3,6 +3,7 @@
  * quotes and escapes, `$VAR`/`${VAR}` expansion, `%` specifiers, and
  * `Environment=`/`EnvironmentFile=` assignments. Pure.
  */
+import { UnitFileError } from "./unit-file.js";
 
 export interface ExecCommand {
   argv: string[];
@@ -72,7 +73,7 @@ export function splitWords(line: string): Word[] {
             i += 2;
           } else text += line[i++];
         }
-        if (i >= line.length) throw new Error(`unbalanced quote in: ${line}`);
+        if (i >= line.length) throw new UnitFileError(`unbalanced quote in: ${line}`);
         i++;
       } else if (c === "\\" && i + 1 < line.length) {
         const e = line[i + 1] ?? "";
@@ -110,7 +111,7 @@ export function parseExec(value: string, env: Record<string, string>): ExecComma
         .replaceAll("$$", "$"),
     );
   }
-  if (argv.length === 0) throw new Error(`empty command line: ${value}`);
+  if (argv.length === 0) throw new UnitFileError(`empty command line: ${value}`);
   return { argv, ignoreFailure };
 }
 

@@ -61,6 +61,7 @@ export function readJournal(dir: string, unit: string, lines?: number): string[]
   try {
     text = readFileSync(journalFile(dir, unit), "utf8");
   } catch {
+    // No journal file yet: the unit has said nothing.
     return [];
   }
   const all = text.split("\n");

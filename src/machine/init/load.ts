@@ -28,7 +28,7 @@ function isMask(path: string): boolean | undefined {
     if (st.isFile()) return st.size === 0;
     return undefined;
   } catch {
-    return undefined; // absent
+    return undefined; // no file at that path: neither a unit nor a mask
   }
 }
 
@@ -40,7 +40,7 @@ function dropInFiles(dirs: string[], name: string): Array<{ file: string; path: 
     try {
       entries = readdirSync(join(dir, `${name}.d`));
     } catch {
-      continue;
+      continue; // no drop-in directory for this unit here
     }
     for (const e of entries) if (e.endsWith(".conf")) byName.set(e, join(dir, `${name}.d`, e));
   }
@@ -107,7 +107,7 @@ export function listUnitFiles(root: string): string[] {
     try {
       entries = readdirSync(dir);
     } catch {
-      continue;
+      continue; // a unit directory the machine does not have (yet)
     }
     for (const e of entries)
       if (/\.(service|socket|target|timer|path|mount)$/.test(e)) names.add(e);
@@ -129,7 +129,7 @@ export function enabledUnits(root: string): string[] {
         for (const e of readdirSync(join(dir, `${target}.wants`)).sort())
           if (!names.includes(e)) names.push(e);
       } catch {
-        // no such target directory
+        // Nothing is enabled into this target here.
       }
     }
   }

@@ -84,7 +84,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
   } catch {
-    // already gone
+    // ESRCH: the group is already gone, which is what the signal was for.
   }
 }
 
@@ -93,6 +93,7 @@ function isExecutable(path: string): boolean {
     accessSync(path, constants.X_OK);
     return statSync(path).isFile();
   } catch {
+    // Missing or not executable: the caller says "not found on this machine".
     return false;
   }
 }

@@ -1,4 +1,4 @@
-import { type Assignment, foldAssignments } from "./unit-file.js";
+import { type Assignment, foldAssignments, UnitFileError } from "./unit-file.js";
 
 export type ServiceType = "simple" | "exec" | "oneshot" | "forking" | "notify" | "dbus" | "idle";
 export type RestartPolicy =
@@ -80,11 +80,11 @@ export function parseTimespan(value: string): number {
   for (const m of value.matchAll(re)) {
     const unit = m[2] || "s";
     const factor = units[unit];
-    if (factor === undefined) throw new Error(`bad time span "${value}"`);
+    if (factor === undefined) throw new UnitFileError(`bad time span "${value}"`);
     total += Number(m[1]) * factor;
     matched = true;
   }
-  if (!matched) throw new Error(`bad time span "${value}"`);
+  if (!matched) throw new UnitFileError(`bad time span "${value}"`);
   return total;
 }
 
@@ -98,7 +98,8 @@ function startLimit(
 ): { burst: number; intervalMs: number } {
   const interval = one("Unit.StartLimitIntervalSec") ?? one("Service.StartLimitInterval") ?? "10s";
   const burst = one("Unit.StartLimitBurst") ?? one("Service.StartLimitBurst") ?? "5";
-  if (!/^\d+$/.test(burst)) throw new Error(`${name}: StartLimitBurst=${burst} is not a count`);
+  if (!/^\d+$/.test(burst))
+    throw new UnitFileError(`${name}: StartLimitBurst=${burst} is not a count`);
   return { burst: Number(burst), intervalMs: parseTimespan(interval) };
 }
 
@@ -111,9 +112,9 @@ export function toSpec(name: string, assignments: Assignment[]): UnitSpec {
   const one = (id: string) => f.get(id)?.at(-1);
   const list = (id: string) => f.get(id) ?? [];
   const type = one("Service.Type") ?? (list("Service.ExecStart").length ? "simple" : "oneshot");
-  if (!TYPES.has(type)) throw new Error(`${name}: unknown Type=${type}`);
+  if (!TYPES.has(type)) throw new UnitFileError(`${name}: unknown Type=${type}`);
   const restart = one("Service.Restart") ?? "no";
-  if (!RESTARTS.has(restart)) throw new Error(`${name}: unknown Restart=${restart}`);
+  if (!RESTARTS.has(restart)) throw new UnitFileError(`${name}: unknown Restart=${restart}`);
   const kind = name.slice(name.lastIndexOf(".") + 1);
   return {
     name,

@@ -1,6 +1,6 @@
 import type { BuiltinUnit } from "./context.js";
 
-/** fleet.service: shoal's fleet agent (`shoal fleetd`, issue 6) talking to this machine's etcd. */
+/** fleet.service: shoal's fleet agent (`shoal fleetd`) talking to this machine's etcd. */
 export const fleetService: BuiltinUnit = {
   name: "fleet.service",
   content: `[Unit]
@@ -26,7 +26,7 @@ WantedBy=multi-user.target
 };
 
 /**
- * locksmithd and update-engine as fleet-and-updates.md describes them are
+ * locksmithd (reboot coordination) and update-engine (A/B updates) are
  * the update module's job (`shoal locksmithd`, `shoal update-engine`);
  * until it exists, starting them fails with that reason.
  */
