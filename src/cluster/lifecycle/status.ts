@@ -1,4 +1,5 @@
 import { findClientUrl, healthy, hexId, memberStatus } from "../../etcd/index.js";
+import type { UnitState } from "../../machine/index.js";
 import { agentStatus } from "../agent-client.js";
 import type { MachineState } from "../providers/provider.js";
 import { openCluster } from "./open.js";
@@ -17,7 +18,7 @@ export interface MachineReport {
     isLeader: boolean;
     clientUrl: string;
   };
-  units?: Array<{ name: string; active: string; sub: string }>;
+  units?: Array<Pick<UnitState, "name" | "active" | "sub">>;
 }
 
 /**

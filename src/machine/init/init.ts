@@ -122,16 +122,21 @@ export class Init {
   /** Starts a unit and what it Requires/Wants, in After/Before order. Resolves true when it is up. */
   async start(name: string): Promise<boolean> {
     if (this.halted) throw new MachineError("the machine is halting");
+    // Units not running are read again, so new files and drop-ins count: once per start job.
+    const fresh = new Set<string>();
     const order = startOrder(name, (n) => {
-      // Re-read units that are not running, so new files and drop-ins count.
+      const known = this.units.has(n);
       const rt = this.runtime(n);
-      if (isDown(rt.status)) rt.loaded = this.load(n);
+      if (!fresh.has(n) && isDown(rt.status)) {
+        if (known) rt.loaded = this.load(n);
+        fresh.add(n);
+      }
       return rt.loaded.spec;
     });
     let ok = true;
     for (const n of order) {
       const rt = this.runtime(n);
-      const up = await serialize(rt, () => this.startOne(rt));
+      const up = await serialize(rt, () => this.startOne(rt, fresh.has(n)));
       if (n === name) ok = up;
     }
     return ok;
@@ -182,22 +187,22 @@ export class Init {
     for (const name of enabledUnits(this.opts.unitRoot)) await this.start(name);
   }
 
-  private async startOne(rt: Runtime): Promise<boolean> {
+  /** One start job; `loaded`: the unit was read for this job already. */
+  private async startOne(rt: Runtime, loaded = false): Promise<boolean> {
     if (this.halted) return false;
     if (rt.status.active === "active" || (rt.status.active === "activating" && rt.main))
       return true;
     rt.cancelRestart?.();
-    rt.loaded = this.load(rt.name);
+    if (!loaded) rt.loaded = this.load(rt.name);
     this.apply(rt, { type: "begin" });
-    const { loaded } = rt;
-    if (loaded.load === "masked") {
+    const unit = rt.loaded;
+    if (unit.load === "masked") {
       this.say(rt.name, `Failed to start ${rt.name}: unit is masked`);
-      this.apply(rt, { type: "reason", reason: loaded.reason ?? "masked" });
+      this.apply(rt, { type: "reason", reason: unit.reason ?? "masked" });
       return false;
     }
-    if (loaded.load !== "loaded" || !loaded.spec)
-      return this.fail(rt, loaded.reason ?? "not loaded");
-    const spec = loaded.spec;
+    if (unit.load !== "loaded" || !unit.spec) return this.fail(rt, unit.reason ?? "not loaded");
+    const spec = unit.spec;
     // After= orders jobs, not only one transaction's: wait out a unit still becoming ready.
     for (const dep of spec.after) await this.units.get(dep)?.activation;
     for (const dep of spec.requires) {
