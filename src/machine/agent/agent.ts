@@ -230,6 +230,6 @@ export class Agent {
 }
 
 /** `shoal machine boot`: runs one agent until it halted; resolves with its exit code. */
-export function runAgent(opts: AgentOptions): Promise<number> {
+export async function runAgent(opts: AgentOptions): Promise<number> {
   return new Agent(opts).run();
 }

@@ -43,7 +43,7 @@ export function newCluster(sample: string, configRb = CONFIG_RB): TestCluster {
   const env = {
     ...process.env,
     SHOAL_STATE_DIR: stateDir,
-    // Short raft timers (the machines' etcd drop-in): the first election in ms, not seconds.
+    // Short raft timers (each member's etcd role in its config drive): the first election in ms.
     SHOAL_ETCD_HEARTBEAT_INTERVAL: "20",
     SHOAL_ETCD_ELECTION_TIMEOUT: "200",
     // The user's own variables stay on the host; scenarios check that no machine sees this.
