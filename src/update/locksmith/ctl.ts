@@ -4,7 +4,7 @@
  * cluster's etcd v3.
  */
 import { type GoFlag, goFlagDefaults, goFlagsFromEnv, parseGoFlags } from "./go-flags.js";
-import { type LockConnection, openRebootLock, type RebootLock } from "./store.js";
+import { etcdErrorText, type LockConnection, openRebootLock, type RebootLock } from "./store.js";
 import { tabwrite } from "./tabwriter.js";
 
 export const LOCKSMITHCTL_VERSION = "0.6.2+shoal";
@@ -129,9 +129,7 @@ export async function locksmithctl(args: readonly string[], io: CtlIO): Promise<
   }
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+const message = etcdErrorText;
 
 /** lock and unlock: this machine's id unless one is given. */
 function holderCommand(

@@ -15,6 +15,7 @@ export {
   unlock,
 } from "./semaphore.js";
 export {
+  etcdErrorText,
   type LockConnection,
   LockContention,
   openRebootLock,

@@ -43,6 +43,18 @@ export interface LockConnection {
   password?: string;
 }
 
+/**
+ * An etcd client error in the words locksmith's etcd client used for an
+ * unreachable cluster, with the cause, instead of gRPC's status dump.
+ */
+export function etcdErrorText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  if (!/UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|EHOSTUNREACH|ETIMEDOUT/.test(text)) return text;
+  const cause = /connect (E[A-Z]+) (\S+?:\d+)/.exec(text);
+  const why = cause ? `; error #0: dial tcp ${cause[2]}: connect: ${cause[1]}` : "";
+  return `client: etcd cluster is unavailable or misconfigured${why}`;
+}
+
 /** Raised when every compare-and-swap attempt lost to another writer. */
 export class LockContention extends Error {
   override name = "LockContention";
