@@ -22,3 +22,11 @@ export {
   RebootLock,
   semaphoreKey,
 } from "./store.js";
+export {
+  msUntilWindow,
+  nextWindow,
+  type Period,
+  parseRebootWindow,
+  previousWindow,
+  type RebootWindow,
+} from "./window.js";
