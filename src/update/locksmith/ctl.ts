@@ -125,7 +125,7 @@ export async function locksmithctl(args: readonly string[], io: CtlIO): Promise<
   try {
     return await cmd.run(sub.rest, ctx);
   } finally {
-    for (const lock of opened) lock.client.close();
+    for (const lock of opened) lock.close();
   }
 }
 

@@ -2,7 +2,23 @@
  * locksmith: the cluster-wide reboot lock (its semaphore in etcd v3),
  * locksmithctl, and locksmithd's logic with its I/O passed in.
  */
+export {
+  type LocksmithdConfig,
+  locksmithdConfig,
+  STRATEGIES,
+  type Strategy,
+} from "./config.js";
 export { type CtlIO, DEFAULT_ENDPOINTS, LOCKSMITHCTL_VERSION, locksmithctl } from "./ctl.js";
+export {
+  type CoordinatorState,
+  type DaemonLock,
+  goDuration,
+  type LocksmithdIO,
+  runLocksmithd,
+  UPDATED_NEED_REBOOT,
+  type UpdateStatusSource,
+} from "./daemon.js";
+export { type HandOff, handOffLeadership } from "./leader.js";
 export {
   lock,
   newSemaphore,
@@ -15,6 +31,7 @@ export {
   unlock,
 } from "./semaphore.js";
 export {
+  type ChangeFeed,
   etcdErrorText,
   type LockConnection,
   LockContention,

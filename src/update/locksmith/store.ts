@@ -55,6 +55,15 @@ export function etcdErrorText(err: unknown): string {
   return `client: etcd cluster is unavailable or misconfigured${why}`;
 }
 
+export interface ChangeFeed {
+  /**
+   * Resolves at the first change since the last call (at once if one came
+   * in between), after ms at the latest, or when signal aborts.
+   */
+  next(ms: number, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** Raised when every compare-and-swap attempt lost to another writer. */
 export class LockContention extends Error {
   override name = "LockContention";
@@ -120,6 +129,40 @@ export class RebootLock {
     throw new LockContention(`${this.key}: gave up after ${ATTEMPTS} conflicting writes`);
   }
 
+  /**
+   * Changes of the key from now on, so a machine waiting for a free slot
+   * tries again as soon as one is given back instead of on its next backoff.
+   */
+  async changes(): Promise<ChangeFeed> {
+    const watcher = await this.client.watch().key(this.key).create();
+    let pending = false;
+    let wake: (() => void) | undefined;
+    watcher.on("put", () => {
+      pending = true;
+      wake?.();
+    });
+    return {
+      next: (ms, signal) =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener("abort", done);
+            wake = undefined;
+            pending = false;
+            resolve();
+          };
+          const timer = setTimeout(done, pending || signal?.aborted ? 0 : ms);
+          signal?.addEventListener("abort", done, { once: true });
+          wake = done;
+        }),
+      close: () => watcher.cancel(),
+    };
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
   lock(id: string): Promise<{ before: Semaphore; after: Semaphore }> {
     return this.update((sem) => lock(sem, id));
   }
@@ -135,7 +178,7 @@ export class RebootLock {
 
 /**
  * A lock on the cluster's etcd, its key created if absent (as locksmith
- * does on every start). Close it with `lock.client.close()`.
+ * does on every start). Close it with `lock.close()`.
  */
 export async function openRebootLock(conn: LockConnection): Promise<RebootLock> {
   const timeout = conn.requestTimeoutMs ?? 5_000;
