@@ -3,14 +3,13 @@
  * machine's bin wrapper, against a real etcd on 127.24.11.2. Output and
  * exit codes are locksmith v0.6's.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeMachineBin } from "../../../src/machine/shell.js";
 import { EtcdGroup } from "../../e2e/harness/index.js";
-import { type CliResult, SHOAL_BIN, shoal } from "../../helpers/cli.js";
+import { type CliResult, runProgram, SHOAL_BIN, shoal } from "../../helpers/cli.js";
 
 const etcd = new EtcdGroup();
 let endpoint = "";
@@ -33,21 +32,8 @@ afterAll(async () => {
 
 /** `locksmithctl ARGS` in the machine's shell: its PATH, its environment, a group of this test's own. */
 function inMachine(group: string, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(machineDir, "bin", "locksmithctl"), args, {
-      env: { PATH: process.env.PATH, LOCKSMITHCTL_GROUP: group },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => {
-      stderr += c;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  return runProgram([join(machineDir, "bin", "locksmithctl"), ...args], {
+    env: { PATH: process.env.PATH, LOCKSMITHCTL_GROUP: group },
   });
 }
 
