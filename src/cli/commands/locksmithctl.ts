@@ -16,6 +16,9 @@ export function locksmithctlCommand(io: IO, setExit: (code: number) => void): Co
     .allowExcessArguments()
     .argument("[args...]", "locksmithctl's own flags, command and arguments")
     .action(async (args: string[]) => {
+      // grpc-js gives an IP endpoint as the TLS server name, and Node warns about it on
+      // stderr; locksmithctl's stderr carries only locksmith's own words.
+      process.noDeprecation = true;
       const { locksmithctl } = await import("../../update/locksmith/index.js");
       setExit(
         await locksmithctl(args, {

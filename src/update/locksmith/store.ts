@@ -51,7 +51,12 @@ export function etcdErrorText(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   if (!/UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|EHOSTUNREACH|ETIMEDOUT/.test(text)) return text;
   const cause = /connect (E[A-Z]+) (\S+?:\d+)/.exec(text);
-  const why = cause ? `; error #0: dial tcp ${cause[2]}: connect: ${cause[1]}` : "";
+  const last = /Last error: (?:Error: )?(.+?)(?:\. Resolution note:.*)?$/s.exec(text)?.[1];
+  const why = cause
+    ? `; error #0: dial tcp ${cause[2]}: connect: ${cause[1]}`
+    : last
+      ? `; ${last.replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)\s*$/, "")}`
+      : "";
   return `client: etcd cluster is unavailable or misconfigured${why}`;
 }
 
