@@ -83,13 +83,19 @@ export async function runLocksmithd(
   const release = usesLock ? releaseWhenHealthy(config, io, stopRelease.signal) : Promise.resolve();
 
   try {
-    const current = await rebootNeeded(io.updateEngine, signal, (op) => {
-      io.log(`locksmithd starting currentOperation="${op}" strategy="${strategy}"`);
-      io.setState?.("running");
-    });
+    let needed: boolean;
+    try {
+      needed = await rebootNeeded(io.updateEngine, signal, (op) => {
+        io.log(`locksmithd starting currentOperation="${op}" strategy="${strategy}"`);
+        io.setState?.("running");
+      });
+    } catch (err) {
+      io.log(`Cannot get update engine status: ${(err as Error).message}`);
+      return 1;
+    }
     stopRelease.abort();
     await release;
-    if (!current) return 0;
+    if (!needed) return 0;
 
     if (config.window) {
       const wait = msUntilWindow(config.window.parsed, io.now());
@@ -123,6 +129,8 @@ export async function runLocksmithd(
     return 0;
   } finally {
     signal.removeEventListener("abort", onAbort);
+    stopRelease.abort();
+    await release;
   }
 }
 

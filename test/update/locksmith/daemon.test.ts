@@ -294,6 +294,21 @@ describe("locksmithd's flow", () => {
     expect(await alone).toBe(0);
   });
 
+  it("ends with 1 when update_engine does not answer, its release loop stopped", async () => {
+    const h = harness({ sem: lock(newSemaphore(), ID) });
+    h.setHealthy(false);
+    h.io.updateEngine.current = async () => {
+      throw new Error("update-engine.service is not running");
+    };
+    expect(await h.run(config({}))).toBe(1);
+    expect(h.log).toContain(
+      "Cannot get update engine status: update-engine.service is not running",
+    );
+    const polls = h.sleeps.length;
+    await new Promise((r) => setImmediate(r));
+    expect(h.sleeps.length).toBe(polls);
+  });
+
   it("waits for the reboot window before taking the lock", async () => {
     // Thursday 12:00; the window opens Friday 04:00.
     const h = harness({ op: UPDATED_NEED_REBOOT, now: new Date(2026, 10, 26, 12, 0) });
