@@ -24,6 +24,7 @@ export function writeMachineBin(
     systemctl: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} machine systemctl "$@"`,
     journalctl: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} machine journalctl "$@"`,
     fleetctl: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} fleetctl "$@"`,
+    locksmithctl: `LOCKSMITHCTL_ENDPOINT="\${LOCKSMITHCTL_ENDPOINT:-${etcdEndpoints.join(",")}}" SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} locksmithctl -- "$@"`,
     etcdctl: `ETCDCTL_API="\${ETCDCTL_API:-3}" ETCDCTL_ENDPOINTS="\${ETCDCTL_ENDPOINTS:-${etcdEndpoints.join(",")}}" exec /usr/bin/etcdctl "$@"`,
     shoal: `exec ${shoal} "$@"`,
   };

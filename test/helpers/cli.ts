@@ -15,8 +15,17 @@ export function shoal(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
 ): Promise<CliResult> {
+  return runProgram([process.execPath, SHOAL_BIN, ...args], options);
+}
+
+/** Runs a program (argv[0] a path) in a child process and collects its output. */
+export function runProgram(
+  argv: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+): Promise<CliResult> {
+  const [file, ...args] = argv as [string, ...string[]];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SHOAL_BIN, ...args], {
+    const child = spawn(file, args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
       stdio: ["pipe", "pipe", "pipe"],

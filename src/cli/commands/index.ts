@@ -21,6 +21,8 @@ export const COMMANDS: Record<string, CommandFactory> = {
   discovery: (io, setExit) => import("./discovery.js").then((m) => m.discoveryCommand(io, setExit)),
   fleetd: (io, setExit) => import("./fleetd.js").then((m) => m.fleetdCommand(io, setExit)),
   fleetctl: (io, setExit) => import("./fleetctl.js").then((m) => m.fleetctlCommand(io, setExit)),
+  locksmithctl: (io, setExit) =>
+    import("./locksmithctl.js").then((m) => m.locksmithctlCommand(io, setExit)),
   machine: (io, setExit) => import("./machine.js").then((m) => m.machineCommand(io, setExit)),
   validate: (io, setExit) => import("./validate.js").then((m) => m.validateCommand(io, setExit)),
 };

@@ -131,5 +131,13 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
     expect((await etcdctl(c, "core-03", "get", "era", "--print-value-only")).stdout.trim()).toBe(
       "2014",
     );
+    // locksmithctl in each machine's shell: its own machine id, the cluster's one lock.
+    const id01 = readFileSync(join(c.machineDir("core-01"), "root/etc/machine-id"), "utf8").trim();
+    expect((await c.run(["ssh", "core-01", "--", "locksmithctl", "lock"])).code).toBe(0);
+    expect((await c.run(["ssh", "core-02", "--", "locksmithctl", "status"])).stdout).toBe(
+      `Available: 0\nMax: 1\n\nMACHINE ID\n${id01}\n`,
+    );
+    const refused = await c.run(["ssh", "core-03", "--", "locksmithctl", "lock"]);
+    expect([refused.code, refused.stderr]).toEqual([1, "Error locking: semaphore is at 0\n"]);
   }, 120_000);
 }

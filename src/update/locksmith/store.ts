@@ -1,0 +1,212 @@
+/**
+ * The reboot lock in etcd v3. Every change reads the value with its
+ * mod revision and writes it back in a transaction that compares that
+ * revision, so two machines never both win the last slot; a lost race is
+ * retried on a fresh read.
+ */
+import { readFileSync } from "node:fs";
+import { Etcd3, type IOptions } from "etcd3";
+import {
+  lock,
+  newSemaphore,
+  parseSemaphore,
+  type Semaphore,
+  serializeSemaphore,
+  setMax,
+  unlock,
+} from "./semaphore.js";
+
+const KEY_PREFIX = "coreos.com/updateengine/rebootlock";
+
+/** locksmith's key: the default group's, or `groups/<query-escaped group>/semaphore`. */
+export function semaphoreKey(group = ""): string {
+  if (group === "") return `${KEY_PREFIX}/semaphore`;
+  return `${KEY_PREFIX}/groups/${queryEscape(group)}/semaphore`;
+}
+
+/** Go's url.QueryEscape: only letters, digits and -_.~ stay, a space is +. */
+function queryEscape(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replaceAll("%20", "+");
+}
+
+export interface LockConnection {
+  endpoints: string[];
+  group?: string;
+  /** Deadline of each request; the etcd it talks to may be down. */
+  requestTimeoutMs?: number;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  username?: string;
+  password?: string;
+}
+
+/**
+ * An etcd client error in the words locksmith's etcd client used for an
+ * unreachable cluster, with the cause, instead of gRPC's status dump.
+ */
+export function etcdErrorText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  if (!/UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|EHOSTUNREACH|ETIMEDOUT/.test(text)) return text;
+  const cause = /connect (E[A-Z]+) (\S+?:\d+)/.exec(text);
+  const last = /Last error: (?:Error: )?(.+?)(?:\. Resolution note:.*)?$/s.exec(text)?.[1];
+  const why = cause
+    ? `; error #0: dial tcp ${cause[2]}: connect: ${cause[1]}`
+    : last
+      ? `; ${last.replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)\s*$/, "")}`
+      : "";
+  return `client: etcd cluster is unavailable or misconfigured${why}`;
+}
+
+export interface ChangeFeed {
+  /**
+   * Resolves at the first change since the last call (at once if one came
+   * in between), after ms at the latest, or when signal aborts.
+   */
+  next(ms: number, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Raised when every compare-and-swap attempt lost to another writer. */
+export class LockContention extends Error {
+  override name = "LockContention";
+}
+
+const ATTEMPTS = 200;
+
+export class RebootLock {
+  readonly key: string;
+  /** Writes that lost a race and were retried, for tests and logs. */
+  conflicts = 0;
+
+  constructor(
+    readonly client: Etcd3,
+    readonly group = "",
+  ) {
+    this.key = semaphoreKey(group);
+  }
+
+  /** Creates the key with one free slot unless it exists; an existing key is left alone. */
+  async init(): Promise<void> {
+    await this.client
+      .if(this.key, "Create", "==", 0)
+      .then(this.client.put(this.key).value(serializeSemaphore(newSemaphore())))
+      .commit();
+  }
+
+  /** The semaphore now, or the fresh one a first use would create. */
+  async get(): Promise<Semaphore> {
+    return (await this.read()).sem;
+  }
+
+  private async read(): Promise<{ sem: Semaphore; modRevision: string }> {
+    const res = await this.client.get(this.key).exec();
+    const kv = res.kvs[0];
+    if (!kv) return { sem: newSemaphore(), modRevision: "0" };
+    return {
+      sem: parseSemaphore(kv.value.toString("utf8"), this.key),
+      modRevision: kv.mod_revision,
+    };
+  }
+
+  /**
+   * Applies change to the current value and writes it only if nobody wrote
+   * in between (a missing key has mod revision 0, so this also creates it).
+   * A refusal from change (SemaphoreError) is thrown as is.
+   */
+  async update(
+    change: (sem: Semaphore) => Semaphore | Promise<Semaphore>,
+  ): Promise<{ before: Semaphore; after: Semaphore }> {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const { sem, modRevision } = await this.read();
+      const after = await change(sem);
+      const res = await this.client
+        .if(this.key, "Mod", "==", modRevision)
+        .then(this.client.put(this.key).value(serializeSemaphore(after)))
+        .commit();
+      if (res.succeeded) return { before: sem, after };
+      this.conflicts += 1;
+      // Lost to another writer: back off a little, randomly, so contenders spread out.
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(5 * attempt, 100)));
+    }
+    throw new LockContention(`${this.key}: gave up after ${ATTEMPTS} conflicting writes`);
+  }
+
+  /**
+   * Changes of the key from now on, so a machine waiting for a free slot
+   * tries again as soon as one is given back instead of on its next backoff.
+   */
+  async changes(): Promise<ChangeFeed> {
+    const watcher = await this.client.watch().key(this.key).create();
+    let pending = false;
+    let wake: (() => void) | undefined;
+    watcher.on("put", () => {
+      pending = true;
+      wake?.();
+    });
+    return {
+      next: (ms, signal) =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener("abort", done);
+            wake = undefined;
+            pending = false;
+            resolve();
+          };
+          const timer = setTimeout(done, pending || signal?.aborted ? 0 : ms);
+          signal?.addEventListener("abort", done, { once: true });
+          wake = done;
+        }),
+      close: () => watcher.cancel(),
+    };
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  lock(id: string): Promise<{ before: Semaphore; after: Semaphore }> {
+    return this.update((sem) => lock(sem, id));
+  }
+
+  unlock(id: string): Promise<{ before: Semaphore; after: Semaphore }> {
+    return this.update((sem) => unlock(sem, id));
+  }
+
+  setMax(max: number): Promise<{ before: Semaphore; after: Semaphore }> {
+    return this.update((sem) => setMax(sem, max));
+  }
+}
+
+/**
+ * A lock on the cluster's etcd, its key created if absent (as locksmith
+ * does on every start). Close it with `lock.close()`.
+ */
+export async function openRebootLock(conn: LockConnection): Promise<RebootLock> {
+  const timeout = conn.requestTimeoutMs ?? 5_000;
+  const options: IOptions = {
+    hosts: conn.endpoints,
+    dialTimeout: timeout,
+    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
+  };
+  if (conn.caFile || conn.certFile || conn.keyFile) {
+    options.credentials = {
+      rootCertificate: readFileSync(conn.caFile ?? ""),
+      ...(conn.certFile ? { certChain: readFileSync(conn.certFile) } : {}),
+      ...(conn.keyFile ? { privateKey: readFileSync(conn.keyFile) } : {}),
+    };
+  }
+  if (conn.username) options.auth = { username: conn.username, password: conn.password ?? "" };
+  const client = new Etcd3(options);
+  const rebootLock = new RebootLock(client, conn.group);
+  try {
+    await rebootLock.init();
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+  return rebootLock;
+}
