@@ -10,6 +10,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { newToken } from "../discovery/index.js";
+import { ShoalError } from "../errors/index.js";
 import { shoalArgv, stateDir } from "../host/index.js";
 import { alive, type ProcessId, processId, signal, waitFor } from "./providers/pids.js";
 import type { DiscoverySetting } from "./spec/types.js";
@@ -92,8 +93,8 @@ export async function ensureLocalServer(host: string, env: NodeJS.ProcessEnv): P
   if (!up || url === undefined || id === undefined) {
     if (id !== undefined) signal(id.pid, "SIGKILL");
     const tail = readFileSync(log, "utf8").trim().split("\n").slice(-5).join("\n");
-    throw new Error(
-      `the local discovery server did not start on ${host}${tail ? `:\n${tail}` : ""}`,
+    throw new ShoalError(
+      `the local discovery server did not start on ${host}${tail ? `; the end of ${log}:\n${tail}` : ""}`,
     );
   }
   writeFileSync(path, `${JSON.stringify({ ...id, url } satisfies ServerRecord)}\n`);

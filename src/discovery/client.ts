@@ -1,8 +1,9 @@
+import { ShoalError } from "../errors/index.js";
 import { exchange, type HttpAnswer } from "../host/index.js";
 
 /** The client side `shoal up` and `shoal discovery new` use: ask a discovery server for a token. */
 
-export class DiscoveryClientError extends Error {
+export class DiscoveryClientError extends ShoalError {
   override name = "DiscoveryClientError";
 }
 

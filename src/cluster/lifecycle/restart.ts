@@ -1,3 +1,4 @@
+import { ShoalError } from "../../errors/index.js";
 import type { Progress } from "../progress.js";
 import type { UpOptions } from "../up/context.js";
 import { discoveryToken } from "../up/discovery-token.js";
@@ -13,8 +14,11 @@ import { openCluster } from "./open.js";
 /** Cluster must exist for reload and provision. */
 async function requireCreated(dir: string, env: NodeJS.ProcessEnv, verb: string): Promise<void> {
   const { state } = await openCluster(dir, env);
-  if (!state)
-    throw new Error(`the cluster is not created; run \`shoal up\` before \`shoal ${verb}\``);
+  if (!state) {
+    throw new ShoalError(`the cluster in ${dir} is not created, so there is nothing to ${verb}`, {
+      hint: `run \`shoal up\` before \`shoal ${verb}\``,
+    });
+  }
 }
 
 /**
