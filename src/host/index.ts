@@ -1,6 +1,6 @@
 export { CommandError, type RunOptions, type RunResult, run } from "./exec.js";
 export { parseCount, parseDuration } from "./flags.js";
-export { exchange, type HttpAnswer } from "./http.js";
+export { exchange, type HttpAnswer, NoAnswer } from "./http.js";
 export { isDebianLike, osRelease } from "./os-release.js";
 export { stateDir } from "./paths.js";
 export { type Privileges, privileges } from "./privileges.js";
