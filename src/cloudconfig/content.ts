@@ -20,6 +20,7 @@ export function gunzipLenient(data: Uint8Array): Uint8Array | undefined {
   try {
     return new Uint8Array(gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH }));
   } catch {
+    // A corrupt body after a good header: Go's reader yields nothing, without an error.
     return new Uint8Array(0);
   }
 }

@@ -27,6 +27,7 @@ function decodeBytes(input: Uint8Array): string {
   try {
     return decoder.decode(bytes);
   } catch {
+    // The fatal decoder's only failure is a byte sequence that is not UTF-8.
     throw new InputError("user-data is binary (it is not UTF-8 text)");
   }
 }
@@ -49,6 +50,7 @@ function isIgnition(text: string): boolean {
     };
     return Number.isInteger(json.ignitionVersion) || typeof json.ignition?.version === "string";
   } catch {
+    // Starts with "{" but is not JSON: not Ignition, whatever else it is.
     return false;
   }
 }

@@ -49,6 +49,7 @@ function readRecord(path: string): ServerRecord | undefined {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as ServerRecord;
   } catch {
+    // No record, or one cut short by a crash: either way no server is known to run.
     return undefined;
   }
 }
@@ -108,6 +109,7 @@ export async function stopLocalServers(env: NodeJS.ProcessEnv): Promise<void> {
   try {
     names = readdirSync(dir).filter((n) => /^discovery-.*\.json$/.test(n));
   } catch {
+    // No state directory: no server was ever started from it.
     return;
   }
   for (const name of names) {

@@ -38,6 +38,7 @@ function requestUrl(target: string): URL | undefined {
   try {
     return new URL(`http://discovery.invalid${target}`);
   } catch {
+    // Not a valid URL path: the caller answers 400.
     return undefined;
   }
 }

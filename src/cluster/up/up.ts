@@ -104,7 +104,13 @@ async function unwind(ctx: UpContext): Promise<void> {
 function readUserData(spec: ClusterSpec, progress: Progress): string {
   try {
     return readFileSync(spec.userData, "utf8");
-  } catch {
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") {
+      throw new InputError(`cannot read the user-data file: ${(err as Error).message}`, {
+        file: spec.userData,
+      });
+    }
     if (spec.source === "defaults" && !existsSync(spec.userData)) {
       progress.say(
         "no shoal.yaml, config.rb or user-data here: using the built-in user-data (`shoal init` writes it out to edit)",

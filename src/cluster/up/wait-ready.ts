@@ -78,6 +78,7 @@ class BootWatch {
       } catch {
         // Not listening yet, or gone: the host's view (readiness) tells which.
       }
+      // An aborted sleep rejects; the loop's own check ends the watch.
       await sleep(AGENT_RETRY_MS, undefined, { signal }).catch(() => {});
     }
   }
@@ -88,6 +89,7 @@ class BootWatch {
    */
   nextChange(known: number, ms: number, signal: AbortSignal): Promise<void> {
     if (this.finished.size !== known) return Promise.resolve();
+    // An aborted sleep rejects; the caller checks the signal itself.
     return Promise.race([this.changed, sleep(ms, undefined, { signal }).catch(() => {})]);
   }
 }
@@ -224,6 +226,7 @@ function hostOf(url: string): string {
   try {
     return new URL(url).hostname;
   } catch {
+    // A member published a URL that does not parse: it matches no machine.
     return "";
   }
 }
