@@ -11,8 +11,8 @@ import {
 import { join } from "node:path";
 import { newToken } from "../discovery/index.js";
 import { ShoalError } from "../errors/index.js";
-import { shoalArgv, stateDir } from "../host/index.js";
-import { alive, type ProcessId, processId, signal, waitFor } from "./providers/pids.js";
+import { shoalArgv, stateDir, waitFor } from "../host/index.js";
+import { alive, type ProcessId, processId, signal } from "./providers/pids.js";
 import type { DiscoverySetting } from "./spec/types.js";
 
 /**
@@ -87,10 +87,13 @@ export async function ensureLocalServer(host: string, env: NodeJS.ProcessEnv): P
   const id = child.pid === undefined ? undefined : processId(child.pid);
   child.unref();
   let url: string | undefined;
-  const up = await waitFor(() => {
-    url = LISTENING.exec(readFileSync(log, "utf8"))?.[1];
-    return url !== undefined || id === undefined || !alive(id);
-  }, 15_000);
+  const up = await waitFor(
+    () => {
+      url = LISTENING.exec(readFileSync(log, "utf8"))?.[1];
+      return url !== undefined || id === undefined || !alive(id);
+    },
+    { timeoutMs: 15_000 },
+  );
   if (!up || url === undefined || id === undefined) {
     if (id !== undefined) signal(id.pid, "SIGKILL");
     const tail = readFileSync(log, "utf8").trim().split("\n").slice(-5).join("\n");
@@ -116,7 +119,7 @@ export async function stopLocalServers(env: NodeJS.ProcessEnv): Promise<void> {
     const record = readRecord(join(dir, name));
     if (record && alive(record)) {
       signal(record.pid, "SIGTERM");
-      if (!(await waitFor(() => !alive(record), 5_000))) {
+      if (!(await waitFor(() => !alive(record), { timeoutMs: 5_000 }))) {
         signal(record.pid, "SIGKILL");
       }
     }

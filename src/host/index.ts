@@ -5,4 +5,5 @@ export { isDebianLike, osRelease } from "./os-release.js";
 export { stateDir } from "./paths.js";
 export { type Privileges, privileges } from "./privileges.js";
 export { packageRoot, shoalArgv } from "./self.js";
+export { waitFor } from "./wait.js";
 export { which } from "./which.js";

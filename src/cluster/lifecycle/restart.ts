@@ -1,6 +1,6 @@
 import { ShoalError } from "../../errors/index.js";
 import type { Progress } from "../progress.js";
-import type { UpOptions } from "../up/context.js";
+import type { ProvisionOptions, ReloadOptions } from "../up/context.js";
 import { discoveryToken } from "../up/discovery-token.js";
 import { reprovisionMachines } from "../up/reprovision.js";
 import { startMachines } from "../up/start-machines.js";
@@ -25,17 +25,28 @@ async function requireCreated(dir: string, env: NodeJS.ProcessEnv, verb: string)
  * `reload`: halt, then boot again from the same config drives (data kept,
  * user-data not re-read, as vagrant's reload skipped provisioning).
  */
-export async function reload(options: UpOptions, haltProgress: Progress): Promise<UpResult> {
+export async function reload(options: ReloadOptions, haltProgress: Progress): Promise<UpResult> {
   await requireCreated(options.dir, options.env, "reload");
   await halt(options.dir, options.env, options.names, haltProgress);
-  return up(options, [discoveryToken, startMachines, waitReady]);
+  const { timeoutMs, ...run } = options;
+  return up({ ...run, wait: { timeoutMs }, retain: false }, [
+    discoveryToken,
+    startMachines,
+    waitReady,
+  ]);
 }
 
 /**
  * `provision`: validate user-data again, rewrite the running machines'
  * config drives with it (same token), and have each agent apply it now.
  */
-export async function provision(options: UpOptions): Promise<UpResult> {
+export async function provision(options: ProvisionOptions): Promise<UpResult> {
   await requireCreated(options.dir, options.env, "provision");
-  return up(options, [validateUserData, discoveryToken, writeConfigDrives, reprovisionMachines]);
+  // A failed provision must not unwind: the machines it touched were running before it.
+  return up({ ...options, wait: false, retain: true }, [
+    validateUserData,
+    discoveryToken,
+    writeConfigDrives,
+    reprovisionMachines,
+  ]);
 }

@@ -70,6 +70,7 @@ export async function up(options: UpOptions, steps: readonly Step[] = UP_STEPS):
   try {
     for (const step of steps) {
       if (options.signal.aborted) throw new Interrupted();
+      options.progress.step(step.name);
       await step.run(ctx);
     }
     if (options.signal.aborted) throw new Interrupted();

@@ -23,8 +23,9 @@ const AGENT_RETRY_MS = 25;
 export const waitReady: Step = {
   name: "wait until ready",
   async run(ctx) {
-    if (!ctx.options.wait) return;
-    const deadline = Date.now() + ctx.options.timeoutMs;
+    const { wait } = ctx.options;
+    if (!wait) return;
+    const deadline = Date.now() + wait.timeoutMs;
     const stop = new AbortController();
     const boots = new BootWatch(ctx.plan.machines, stop.signal);
     const seen: Seen = { clientUrls: new Map(), healthy: new Set(), why: new Map() };
@@ -35,7 +36,7 @@ export const waitReady: Step = {
         const now = await readiness(ctx, boots, seen);
         if (now.ready) break;
         const left = deadline - Date.now();
-        if (left <= 0) throw await timedOut(ctx, now, seen);
+        if (left <= 0) throw await timedOut(ctx, wait.timeoutMs, now, seen);
         await boots.nextChange(finished, Math.min(POLL_MS, left), ctx.options.signal);
       }
     } finally {
@@ -159,7 +160,7 @@ async function readiness(ctx: UpContext, boots: BootWatch, seen: Seen): Promise<
     booted.add(m.name);
   }
   if (ctx.etcdSections.length === 0) {
-    for (const name of booted) ctx.progress.machine(name, "booted and ready");
+    for (const name of booted) ctx.progress.machine(name, "booted and ready", "done");
     return { ready: booted.size === ctx.plan.machines.length, booted, members: [] };
   }
   const list =
@@ -190,12 +191,11 @@ async function readiness(ctx: UpContext, boots: BootWatch, seen: Seen): Promise<
       const why = answers[i];
       if (why === undefined) seen.why.delete(m.name);
       else seen.why.set(m.name, why);
-      ctx.progress.machine(
-        m.name,
-        healthy[i] ? "booted; etcd member healthy" : "booted; etcd member starting",
-      );
+      if (healthy[i]) ctx.progress.machine(m.name, "booted; etcd member healthy", "done");
+      else ctx.progress.machine(m.name, "booted; etcd member starting");
     } else {
-      ctx.progress.machine(m.name, full ? "booted; etcd proxy" : "booted; etcd joining");
+      if (full) ctx.progress.machine(m.name, "booted; etcd proxy", "done");
+      else ctx.progress.machine(m.name, "booted; etcd joining");
     }
   }
   const ready = booted.size === ctx.plan.machines.length && full && healthy.every(Boolean);
@@ -231,8 +231,13 @@ function hostOf(url: string): string {
   }
 }
 
-async function timedOut(ctx: UpContext, last: Readiness, seen: Seen): Promise<UpFailure> {
-  const seconds = Math.round(ctx.options.timeoutMs / 1000);
+async function timedOut(
+  ctx: UpContext,
+  timeoutMs: number,
+  last: Readiness,
+  seen: Seen,
+): Promise<UpFailure> {
+  const seconds = Math.round(timeoutMs / 1000);
   const found = last.members.length ?? 0;
   const notBooted = ctx.plan.machines.find((m) => !last.booted.has(m.name));
   if (notBooted) {
