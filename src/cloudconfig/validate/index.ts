@@ -40,8 +40,8 @@ export function validateParsed(parsed: Parsed, rules: readonly Rule[] = allRules
       const { line, col } = parsed.lineCounter.linePos(f.offset);
       const entry: Entry = {
         kind: f.kind,
-        line: Math.max(line, 1),
-        column: Math.max(col, 1),
+        line,
+        column: col,
         message: f.message,
       };
       if (f.hint !== undefined) entry.hint = f.hint;
