@@ -1,5 +1,5 @@
 /**
- * write_files content decoding with Go's semantics (spec §3.4): strict
+ * write_files content decoding with Go's semantics: strict
  * standard base64 that skips line breaks, and gzip that only needs a valid
  * header (upstream ignores read errors after it).
  */

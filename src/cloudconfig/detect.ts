@@ -5,7 +5,8 @@ import type { InputKind } from "./types.js";
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
- * Gunzips (1f 8b) first, then classifies as upstream does (spec §1).
+ * Gunzips (1f 8b) first, then classifies as coreos-cloudinit does: by the
+ * first line (`#cloud-config`, `#!` script) or Ignition JSON.
  * Throws InputError only for bytes that are not text: corrupt gzip, invalid
  * UTF-8 or NUL bytes.
  */

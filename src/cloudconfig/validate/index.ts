@@ -10,7 +10,7 @@ export { allRules } from "./rules/index.js";
 
 const NOT_CLOUD_CONFIG = 'must be "#cloud-config" or begin with "#!"';
 
-/** Never throws on bad input: every problem is an entry (spec §5.1). */
+/** Never throws on bad input: every problem is an entry, at line 1 when it has no place. */
 export function validate(input: string | Uint8Array, rules: readonly Rule[] = allRules): Report {
   let detected: ReturnType<typeof detectInput>;
   try {
