@@ -68,3 +68,23 @@ describe("a damaged .shoal/cluster.json", () => {
     expect(res.stderr).toContain(`${c.file}: the cluster's state file is damaged`);
   });
 });
+
+describe("flag values", () => {
+  it.each([
+    [["up", "--timeout", "soon"], '--timeout: bad duration "soon"'],
+    [["reload", "--timeout", "0"], '--timeout: duration "0" must be at least 1ms'],
+    [
+      ["fleetctl", "start", "--block-attempts", "x", "a.service"],
+      '--block-attempts: bad value "x"',
+    ],
+  ])(
+    "shoal %j stops with exit 2 naming the flag, before touching anything",
+    async (args, message) => {
+      const c = clusterWithState("{}");
+      const res = await shoal(args, { cwd: c.dir, env: c.env });
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain(`shoal: ${message}`);
+      expect(res.stderr).toContain("(run `shoal --help` for usage)");
+    },
+  );
+});
