@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { InputError } from "../../errors/index.js";
+import { InputError, UsageError } from "../../errors/index.js";
 import { USER_DATA_TEMPLATE } from "../init.js";
 import type { Progress } from "../progress.js";
 import { clusterId, machineDir, machineName } from "../providers/common.js";
@@ -145,7 +145,7 @@ async function pickProvider(
   return chooseProvider(wanted);
 }
 
-/** The named machines of a plan, in plan order; an unknown name is an input error. */
+/** The named machines of a plan, in plan order; an unknown name is a usage error. */
 export function selectMachines(
   plan: ClusterPlan,
   names: readonly string[] | undefined,
@@ -153,7 +153,7 @@ export function selectMachines(
   if (!names || names.length === 0) return plan;
   for (const name of names) {
     if (!plan.machines.some((m) => m.name === name)) {
-      throw new InputError(
+      throw new UsageError(
         `no machine named '${name}' in this cluster (machines: ${plan.machines.map((m) => m.name).join(", ")})`,
       );
     }
