@@ -36,6 +36,12 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
   const memberIds = async (c: TestCluster) =>
     (await statusJson(c)).map((m) => m.etcd?.memberId).sort();
   const unique = (what: string) => `${what}-${randomBytes(4).toString("hex")}`;
+  /** What a cluster is before a test changes it: its token, its members, and a key written now. */
+  const snapshot = async (c: TestCluster, value: string) => {
+    const key = unique(value);
+    await put(c, "core-01", key, value);
+    return { token: discoveryUrl(c), members: await memberIds(c), key };
+  };
 
   describe("the 2015 sample, unmodified", () => {
     let shared: TestCluster | undefined;
@@ -90,10 +96,7 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
 
     it("halt, then up: the same token, the same members, the data kept", async () => {
       const { c } = await running();
-      const token = discoveryUrl(c);
-      const members = await memberIds(c);
-      const key = unique("kept");
-      await put(c, "core-01", key, "across-halt");
+      const { token, members, key } = await snapshot(c, "across-halt");
 
       await c.ok(["halt"]);
       expect((await c.ok(["status"])).stdout).toContain(
@@ -131,10 +134,7 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
 
     it("destroy, then up: a new token and a new cluster, without the old data", async () => {
       const { c } = await running();
-      const token = discoveryUrl(c);
-      const members = await memberIds(c);
-      const key = unique("gone");
-      await put(c, "core-01", key, "before-destroy");
+      const { token, members, key } = await snapshot(c, "before-destroy");
 
       const destroyed = await c.ok(["destroy", "-f"]);
       expect(destroyed.stdout).toContain("==> core-01: Destroying VM and associated drives...");
