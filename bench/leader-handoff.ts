@@ -26,7 +26,9 @@ let members: EtcdProcess[] = [];
 async function leaderIndex(): Promise<number> {
   return waitFor(
     async () => {
-      const all = await Promise.all(members.map((m) => memberStatus(m.clientUrl)));
+      const all = (await Promise.all(members.map((m) => memberStatus(m.clientUrl)))).map((a) =>
+        "value" in a ? a.value : undefined,
+      );
       const leaders = new Set(all.map((s) => s?.leader));
       if (leaders.size !== 1 || all.some((s) => !s || s.leader === "0")) return undefined;
       const i = all.findIndex((s) => s?.memberId === all[0]?.leader);

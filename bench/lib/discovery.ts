@@ -109,7 +109,7 @@ interface Node {
 }
 
 /**
- * One member's discovery requests exactly as etcd 3.4 sends them (spec §1.4):
+ * One member's discovery requests exactly as etcd 3.4 sends them:
  * size, list, register, self-watch, size, list, then the recursive watch
  * until `size` members are known. Non-watch request latencies go to `record`.
  */

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 const BIN = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const SAMPLE = new URL("../../test/fixtures/coreos-vagrant/user-data.sample", import.meta.url);
 
-/** The raft timers both sides of every cluster benchmark use (the measuring note). */
+/** The raft timers both sides of every cluster benchmark use: short, so neither waits seconds on a first election. */
 export const RAFT = { heartbeatMs: 10, electionMs: 100 };
 
 export interface BenchCluster {

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { InputError, Interrupted, UpFailure, UsageError } from "../errors/index.js";
+import { InputError, Interrupted, ShoalError, UpFailure, UsageError } from "../errors/index.js";
 import { CommandError } from "../host/index.js";
 import { COMMANDS, type CommandFactory } from "./commands/index.js";
 import type { IO } from "./io.js";
@@ -7,8 +7,9 @@ import { packageVersion } from "./version.js";
 
 /**
  * Parses argv, runs one command and returns the exit code: 0 ok, 1 the
- * operation failed, 2 bad usage or bad input. The only place that maps
- * errors to exit codes; bin.ts alone touches `process`.
+ * operation failed, 2 bad usage or bad input, 130 interrupted. The only
+ * place that maps errors to exit codes; bin.ts hands the code to
+ * process.exit.
  */
 export async function main(argv: readonly string[], io: IO): Promise<number> {
   let exitCode = 0;
@@ -56,7 +57,9 @@ function reportError(err: unknown, io: IO, verbose: boolean): number {
     return 2;
   }
   if (err instanceof UsageError) {
-    io.stderr.write(`shoal: ${err.message}\n(run \`shoal --help\` for usage)\n`);
+    io.stderr.write(`shoal: ${err.message}\n`);
+    if (err.hint) io.stderr.write(`  hint: ${err.hint}\n`);
+    io.stderr.write("(run `shoal --help` for usage)\n");
     return 2;
   }
   if (err instanceof Interrupted) {
@@ -80,6 +83,13 @@ function reportError(err: unknown, io: IO, verbose: boolean): number {
     if (verbose && err.stack) io.stderr.write(`${err.stack}\n`);
     return 1;
   }
+  if (err instanceof ShoalError) {
+    io.stderr.write(`shoal: ${err.message}\n`);
+    if (err.hint) io.stderr.write(`  hint: ${err.hint}\n`);
+    if (verbose && err.stack) io.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+  // Not raised on purpose: a bug, or a failure no module explained.
   const e = err instanceof Error ? err : new Error(String(err));
   io.stderr.write(`shoal: ${e.message}\n`);
   if (verbose && e.stack) io.stderr.write(`${e.stack}\n`);

@@ -1,5 +1,5 @@
 /**
- * write_files content decoding with Go's semantics (spec §3.4): strict
+ * write_files content decoding with Go's semantics: strict
  * standard base64 that skips line breaks, and gzip that only needs a valid
  * header (upstream ignores read errors after it).
  */
@@ -20,6 +20,7 @@ export function gunzipLenient(data: Uint8Array): Uint8Array | undefined {
   try {
     return new Uint8Array(gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH }));
   } catch {
+    // A corrupt body after a good header: Go's reader yields nothing, without an error.
     return new Uint8Array(0);
   }
 }

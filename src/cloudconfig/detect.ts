@@ -5,7 +5,8 @@ import type { InputKind } from "./types.js";
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
- * Gunzips (1f 8b) first, then classifies as upstream does (spec §1).
+ * Gunzips (1f 8b) first, then classifies as coreos-cloudinit does: by the
+ * first line (`#cloud-config`, `#!` script) or Ignition JSON.
  * Throws InputError only for bytes that are not text: corrupt gzip, invalid
  * UTF-8 or NUL bytes.
  */
@@ -27,6 +28,7 @@ function decodeBytes(input: Uint8Array): string {
   try {
     return decoder.decode(bytes);
   } catch {
+    // The fatal decoder's only failure is a byte sequence that is not UTF-8.
     throw new InputError("user-data is binary (it is not UTF-8 text)");
   }
 }
@@ -49,6 +51,7 @@ function isIgnition(text: string): boolean {
     };
     return Number.isInteger(json.ignitionVersion) || typeof json.ignition?.version === "string";
   } catch {
+    // Starts with "{" but is not JSON: not Ignition, whatever else it is.
     return false;
   }
 }

@@ -2,7 +2,8 @@
  * cloudconfig: coreos-cloudinit's user-data dialect as pure functions (no I/O).
  * Detect the input kind, validate it with true positions, substitute
  * `$private_ipv4`-style variables, parse it into a typed config and plan what
- * a machine writes and runs. The reference is specs/cloud-config.md.
+ * a machine writes and runs, as coreos-cloudinit v1.14 does (differences
+ * are named where they are made).
  *
  * Layers: parse.ts (yaml + LineCounter) -> tree.ts (weak tree with offsets)
  * -> validate/ (rules over the tree and the schema/ table) and decode.ts

@@ -8,7 +8,7 @@ const VARIABLES: readonly [string, keyof MachineMeta][] = [
 ];
 
 /**
- * upstream's substitution over the whole user-data (spec §7.2), per variable:
+ * coreos-cloudinit's substitution over the whole user-data, per variable:
  * replace `([^\\]|^)$name` with the value (empty when the machine has no
  * such address), then unescape `\$name`. Unknown `$vars` are left alone.
  */

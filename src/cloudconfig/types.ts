@@ -15,7 +15,7 @@ export interface Report {
   entries: Entry[];
 }
 
-/** What user-data is, as upstream tells (spec §1); "unknown" is upstream's "Unrecognized user-data format". */
+/** What user-data is, as coreos-cloudinit tells; "unknown" is its "Unrecognized user-data format". */
 export type InputKind = "empty" | "script" | "ignition" | "cloud-config" | "unknown";
 
 export interface MachineMeta {

@@ -12,6 +12,7 @@ export async function agentStatus(machine: MachinePlan): Promise<MachineStatus |
       client.close();
     }
   } catch {
+    // No agent listening (booting, halted, killed): the caller shows what the host sees instead.
     return undefined;
   }
 }
@@ -32,6 +33,7 @@ export async function journalTail(
       client.close();
     }
   } catch {
+    // The agent is gone: a failure message without journal lines beats none.
     return [];
   }
 }
@@ -44,6 +46,7 @@ export function consoleTail(machine: MachinePlan, lines = 10): string[] {
       .split("\n")
       .slice(-lines);
   } catch {
+    // The machine never got far enough to write a console: no evidence to show.
     return [];
   }
 }

@@ -10,8 +10,9 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { newToken } from "../discovery/index.js";
-import { shoalArgv, stateDir } from "../host/index.js";
-import { alive, type ProcessId, processId, signal, waitFor } from "./providers/pids.js";
+import { ShoalError } from "../errors/index.js";
+import { shoalArgv, stateDir, waitFor } from "../host/index.js";
+import { alive, type ProcessId, processId, signal } from "./providers/pids.js";
 import type { DiscoverySetting } from "./spec/types.js";
 
 /**
@@ -48,6 +49,7 @@ function readRecord(path: string): ServerRecord | undefined {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as ServerRecord;
   } catch {
+    // No record, or one cut short by a crash: either way no server is known to run.
     return undefined;
   }
 }
@@ -85,15 +87,18 @@ export async function ensureLocalServer(host: string, env: NodeJS.ProcessEnv): P
   const id = child.pid === undefined ? undefined : processId(child.pid);
   child.unref();
   let url: string | undefined;
-  const up = await waitFor(() => {
-    url = LISTENING.exec(readFileSync(log, "utf8"))?.[1];
-    return url !== undefined || id === undefined || !alive(id);
-  }, 15_000);
+  const up = await waitFor(
+    () => {
+      url = LISTENING.exec(readFileSync(log, "utf8"))?.[1];
+      return url !== undefined || id === undefined || !alive(id);
+    },
+    { timeoutMs: 15_000 },
+  );
   if (!up || url === undefined || id === undefined) {
     if (id !== undefined) signal(id.pid, "SIGKILL");
     const tail = readFileSync(log, "utf8").trim().split("\n").slice(-5).join("\n");
-    throw new Error(
-      `the local discovery server did not start on ${host}${tail ? `:\n${tail}` : ""}`,
+    throw new ShoalError(
+      `the local discovery server did not start on ${host}${tail ? `; the end of ${log}:\n${tail}` : ""}`,
     );
   }
   writeFileSync(path, `${JSON.stringify({ ...id, url } satisfies ServerRecord)}\n`);
@@ -107,13 +112,14 @@ export async function stopLocalServers(env: NodeJS.ProcessEnv): Promise<void> {
   try {
     names = readdirSync(dir).filter((n) => /^discovery-.*\.json$/.test(n));
   } catch {
+    // No state directory: no server was ever started from it.
     return;
   }
   for (const name of names) {
     const record = readRecord(join(dir, name));
     if (record && alive(record)) {
       signal(record.pid, "SIGTERM");
-      if (!(await waitFor(() => !alive(record), 5_000))) {
+      if (!(await waitFor(() => !alive(record), { timeoutMs: 5_000 }))) {
         signal(record.pid, "SIGKILL");
       }
     }

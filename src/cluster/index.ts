@@ -21,5 +21,5 @@ export type { MachineState, ProviderName } from "./providers/provider.js";
 export { loadSpec } from "./spec/load.js";
 export type { ClusterSpec, SpecNote } from "./spec/types.js";
 export { clusterOfMachine, readState } from "./state.js";
-export type { UpOptions } from "./up/context.js";
+export type { ProvisionOptions, ReloadOptions, UpOptions } from "./up/context.js";
 export { type UpResult, up } from "./up/up.js";

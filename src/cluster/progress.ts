@@ -4,13 +4,21 @@
  * vagrant's plain `==> core-01: ...` lines, one per change.
  */
 export interface Progress {
-  /** A machine's current step, e.g. "booting" or "etcd member healthy". */
-  machine(name: string, text: string): void;
+  /** The step of the whole run now under way, e.g. "start machines" (shown on a terminal). */
+  step(name: string): void;
+  /**
+   * A machine's current state, e.g. "booting" or "etcd member healthy";
+   * `settled` when nothing more is coming for it (no spinner).
+   */
+  machine(name: string, text: string, settled?: Settled): void;
   /** A line about the whole cluster. */
   say(text: string): void;
   /** Stops redrawing; what is on screen stays. */
   done(): void;
 }
+
+/** Whether a machine's line is final: "working" shows a spinner, "done" does not. */
+export type Settled = "working" | "done";
 
 export function progressFor(out: NodeJS.WritableStream & { isTTY?: boolean }): Progress {
   return out.isTTY ? new LiveProgress(out) : new PlainProgress(out);
@@ -19,6 +27,8 @@ export function progressFor(out: NodeJS.WritableStream & { isTTY?: boolean }): P
 class PlainProgress implements Progress {
   private readonly last = new Map<string, string>();
   constructor(private readonly out: NodeJS.WritableStream) {}
+  // Logs keep vagrant's lines only: the machines' lines already say what each step did.
+  step(): void {}
   machine(name: string, text: string): void {
     if (this.last.get(name) === text) return;
     this.last.set(name, text);
@@ -33,7 +43,8 @@ class PlainProgress implements Progress {
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 class LiveProgress implements Progress {
-  private readonly lines = new Map<string, string>();
+  private readonly lines = new Map<string, { text: string; settled: Settled }>();
+  private current: string | undefined;
   private drawn = 0;
   private frame = 0;
   private readonly timer: NodeJS.Timeout;
@@ -41,8 +52,12 @@ class LiveProgress implements Progress {
     this.timer = setInterval(() => this.draw(), 100);
     this.timer.unref();
   }
-  machine(name: string, text: string): void {
-    this.lines.set(name, text);
+  step(name: string): void {
+    this.current = name;
+    this.draw();
+  }
+  machine(name: string, text: string, settled: Settled = "working"): void {
+    this.lines.set(name, { text, settled });
     this.draw();
   }
   say(text: string): void {
@@ -52,6 +67,7 @@ class LiveProgress implements Progress {
   }
   done(): void {
     clearInterval(this.timer);
+    this.current = undefined;
     this.draw(true);
   }
   private clear(): void {
@@ -60,11 +76,17 @@ class LiveProgress implements Progress {
   }
   private draw(final = false): void {
     this.clear();
-    const spin = SPINNER[this.frame++ % SPINNER.length];
-    for (const [name, text] of this.lines) {
-      const finished = final || /ready|healthy|running|failed|timed out/.test(text);
-      this.out.write(`${finished ? " " : spin} ${name}: ${text}\n`);
+    const spin = SPINNER[this.frame++ % SPINNER.length] as string;
+    let count = 0;
+    if (this.current !== undefined) {
+      this.out.write(`${spin} ${this.current}\n`);
+      count++;
     }
-    this.drawn = final ? 0 : this.lines.size;
+    for (const [name, { text, settled }] of this.lines) {
+      const mark = settled === "done" || final ? " " : spin;
+      this.out.write(`${mark} ${name}: ${text}\n`);
+      count++;
+    }
+    this.drawn = final ? 0 : count;
   }
 }

@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
+import { InputError } from "../errors/index.js";
 import { stateDir } from "../host/index.js";
 import type { ProviderName } from "./providers/provider.js";
 import type { UpdateChannel } from "./spec/types.js";
@@ -52,12 +53,59 @@ function statePath(clusterDir: string): string {
   return join(shoalDir(clusterDir), "cluster.json");
 }
 
+/**
+ * The state of a created cluster, or undefined when there is none. A file
+ * that is there but unreadable is an InputError, never "not created": that
+ * would have `up` mint a new token and new ids over machines that still run.
+ */
 export function readState(clusterDir: string): ClusterState | undefined {
+  const path = statePath(clusterDir);
+  let text: string;
   try {
-    return JSON.parse(readFileSync(statePath(clusterDir), "utf8")) as ClusterState;
-  } catch {
-    return undefined;
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw corrupt(path, `cannot read it: ${(err as Error).message}`);
   }
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch (err) {
+    throw corrupt(path, `it is not JSON (${(err as Error).message})`);
+  }
+  const why = shapeProblem(state);
+  if (why) throw corrupt(path, why);
+  return state as ClusterState;
+}
+
+function corrupt(path: string, why: string): InputError {
+  return new InputError(
+    `the cluster's state file is damaged: ${why}; nothing was changed`,
+    { file: path },
+    "restore it from a copy; without one, move it aside and run `shoal destroy -f` to stop and remove the machines it listed, then `shoal up` creates a new cluster",
+  );
+}
+
+/** What makes a parsed state file unusable, if anything (the fields every command relies on). */
+function shapeProblem(state: unknown): string | undefined {
+  if (typeof state !== "object" || state === null || Array.isArray(state))
+    return "it is not a JSON object";
+  const s = state as Record<string, unknown>;
+  if (s.version !== 1) return `its version is ${JSON.stringify(s.version)}, not 1`;
+  for (const key of ["id", "provider", "discoveryUrl", "namePrefix", "subnet"] as const) {
+    if (typeof s[key] !== "string") return `"${key}" is missing or not a string`;
+  }
+  if (!Array.isArray(s.machines)) return `"machines" is missing or not a list`;
+  for (const [i, m] of s.machines.entries()) {
+    const machine = m as Record<string, unknown> | null;
+    if (
+      typeof machine?.name !== "string" ||
+      typeof machine.index !== "number" ||
+      typeof machine.machineId !== "string"
+    )
+      return `machine ${i + 1} lacks its name, index or machineId`;
+  }
+  return undefined;
 }
 
 /** Written to a temp file and renamed, so a crash never leaves half a cluster.json. */

@@ -1,8 +1,9 @@
-import { exchange, type HttpAnswer } from "../host/index.js";
+import { ShoalError } from "../errors/index.js";
+import { exchange, type HttpAnswer, NoAnswer } from "../host/index.js";
 
 /** The client side `shoal up` and `shoal discovery new` use: ask a discovery server for a token. */
 
-export class DiscoveryClientError extends Error {
+export class DiscoveryClientError extends ShoalError {
   override name = "DiscoveryClientError";
 }
 
@@ -13,7 +14,8 @@ export async function newToken(serverUrl: string, size: number): Promise<string>
   try {
     res = await exchange(url, { timeoutMs: 10_000 });
   } catch (err) {
-    const cause = err instanceof Error ? err.message : String(err);
+    const cause =
+      err instanceof NoAnswer ? err.reason : err instanceof Error ? err.message : String(err);
     throw new DiscoveryClientError(`cannot reach the discovery server at ${serverUrl}: ${cause}`);
   }
   const { text } = res;

@@ -1,3 +1,5 @@
+import { ShoalError } from "../errors/index.js";
+
 /**
  * etcd v2-style errors: what the server answers instead of plain text, so
  * that etcd's discovery client reports the real cause. Codes and messages
@@ -24,7 +26,7 @@ const MESSAGES: Record<number, string> = {
   300: "Raft Internal Error",
 };
 
-export class DiscoveryError extends Error {
+export class DiscoveryError extends ShoalError {
   override name = "DiscoveryError";
   constructor(
     readonly status: number,
@@ -52,3 +54,8 @@ export const keyNotFound = (key: string, index = 0) =>
 export const nodeExists = (key: string, index: number) =>
   new DiscoveryError(412, ErrorCode.NodeExist, key, index);
 export const badRequest = (code: number, cause: string) => new DiscoveryError(400, code, cause);
+
+/** The store could not do what was asked (a conflict it could not resolve); served as a 503. */
+export class StoreError extends ShoalError {
+  override name = "StoreError";
+}

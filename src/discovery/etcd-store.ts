@@ -9,6 +9,7 @@
  * v3 watch per replica on e/ wakes local long-polls for writes made anywhere.
  */
 import { Etcd3, type IKeyValue, type Watcher } from "etcd3";
+import { StoreError } from "./errors.js";
 import type { MemberEvent, MemberNode, TokenInfo } from "./protocol.js";
 import { SIZE_INDEX } from "./protocol.js";
 import type { CreateMemberResult, DeleteMemberResult, Store } from "./store.js";
@@ -104,7 +105,7 @@ export class EtcdStore implements Store {
       .if(tokenKey(info.token), "Create", "==", 0)
       .then(this.client.put(tokenKey(info.token)).value(JSON.stringify(doc)))
       .commit();
-    if (!res.succeeded) throw new Error(`token ${info.token} already exists`);
+    if (!res.succeeded) throw new StoreError(`token ${info.token} already exists`);
   }
 
   private async members(token: string): Promise<MemberNode[]> {
@@ -161,7 +162,9 @@ export class EtcdStore implements Store {
           node: { name, value, createdIndex: index, modifiedIndex: index },
         };
     }
-    throw new Error(`too much contention on token ${token}`);
+    throw new StoreError(
+      `too much contention on token ${token}: ${MAX_ATTEMPTS} writes in a row lost the race`,
+    );
   }
 
   async deleteMember(token: string, name: string, now: number): Promise<DeleteMemberResult> {
@@ -188,7 +191,9 @@ export class EtcdStore implements Store {
         .commit();
       if (res.succeeded) return { kind: "deleted", prev: { name, ...m }, index };
     }
-    throw new Error(`too much contention on token ${token}`);
+    throw new StoreError(
+      `too much contention on token ${token}: ${MAX_ATTEMPTS} writes in a row lost the race`,
+    );
   }
 
   async deleteToken(token: string, now: number) {

@@ -1,6 +1,6 @@
 export { DiscoveryClientError, newToken } from "./client.js";
 export { type Clock, ManualClock, systemClock } from "./clock.js";
-export { parseCount, parseDuration, parseListen } from "./flags.js";
+export { parseListen } from "./flags.js";
 export {
   DEFAULTS,
   type DiscoveryServer,

@@ -1,5 +1,5 @@
 /** Turns a `--store` spec into a store: `sqlite:PATH` or `etcd:URL[,URL...]`. */
-import { InputError } from "../errors/index.js";
+import { UsageError } from "../errors/index.js";
 import type { Store } from "./store.js";
 
 export type StoreSpec = { kind: "sqlite"; path: string } | { kind: "etcd"; endpoints: string[] };
@@ -9,11 +9,9 @@ export function parseStoreSpec(spec: string): StoreSpec {
   const kind = colon < 0 ? spec : spec.slice(0, colon);
   const rest = colon < 0 ? "" : spec.slice(colon + 1);
   const bad = (why: string) =>
-    new InputError(
-      `bad store "${spec}": ${why}`,
-      { file: "--store" },
-      "use sqlite:PATH or etcd:URL[,URL...]",
-    );
+    new UsageError(`--store: bad store "${spec}": ${why}`, {
+      hint: "use sqlite:PATH or etcd:URL[,URL...]",
+    });
   if (kind === "sqlite") {
     if (!rest) throw bad("missing the database path");
     return { kind: "sqlite", path: rest };

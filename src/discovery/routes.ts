@@ -4,6 +4,7 @@
  * etcd-style JSON error; nothing here may crash the process.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { ShoalError } from "../errors/index.js";
 import { badRequest, DiscoveryError, ErrorCode } from "./errors.js";
 import type { Metrics } from "./metrics.js";
 import { parseRequest } from "./protocol.js";
@@ -23,7 +24,13 @@ Tokens are valid for ${ttl}; sizes 1..${maxSize}. Health: ${url}/health. Metrics
 `;
 }
 
-class BodyTooLarge extends Error {}
+/** A request body over MAX_BODY_BYTES: answered with 413 and a closed connection. */
+class BodyTooLarge extends ShoalError {
+  override name = "BodyTooLarge";
+  constructor() {
+    super(`request body larger than ${MAX_BODY_BYTES} bytes`);
+  }
+}
 
 /** Origin-form targets only; "//x" is a path here, not an authority. */
 function requestUrl(target: string): URL | undefined {
@@ -31,6 +38,7 @@ function requestUrl(target: string): URL | undefined {
   try {
     return new URL(`http://discovery.invalid${target}`);
   } catch {
+    // Not a valid URL path: the caller answers 400.
     return undefined;
   }
 }
@@ -96,11 +104,7 @@ export function createHandler({ service, metrics, ttlText, onError }: RouteOptio
         body = await readBody(req);
       } catch (err) {
         if (!(err instanceof BodyTooLarge)) throw err;
-        const tooLarge = new DiscoveryError(
-          413,
-          ErrorCode.InvalidForm,
-          `request body larger than ${MAX_BODY_BYTES} bytes`,
-        );
+        const tooLarge = new DiscoveryError(413, ErrorCode.InvalidForm, err.message);
         return done(errorReply(tooLarge), true);
       }
       const op = parseRequest(

@@ -4,6 +4,20 @@
  * turns them into a process exit.
  */
 
+/**
+ * The base of every error shoal raises on purpose: its message is written
+ * for the user, and `hint` (when set) says what to do about it. Anything
+ * thrown that is not a ShoalError is a bug, shown with its stack on -v.
+ */
+export class ShoalError extends Error {
+  override name = "ShoalError";
+  readonly hint: string | undefined;
+  constructor(message: string, options: { hint?: string | undefined; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.hint = options.hint;
+  }
+}
+
 /** Where in an input file something went wrong. Lines and columns count from 1. */
 export interface Position {
   file: string;
@@ -12,15 +26,15 @@ export interface Position {
   key?: string;
 }
 
-/** The user's input (a file, a flag value, a request) is wrong: exit code 2. */
-export class InputError extends Error {
+/** An input file (its path, and where known its line, column and key) is wrong: exit code 2. */
+export class InputError extends ShoalError {
   override name = "InputError";
   constructor(
     message: string,
     readonly position?: Position,
-    readonly hint?: string,
+    hint?: string,
   ) {
-    super(message);
+    super(message, { hint });
   }
 
   /** `FILE:LINE:COL: message` when the position is known, else the message. */
@@ -35,13 +49,13 @@ export class InputError extends Error {
   }
 }
 
-/** The command line itself is wrong: exit code 2. */
-export class UsageError extends Error {
+/** The command line (an argument, a flag, or a variable standing in for one) is wrong: exit code 2. */
+export class UsageError extends ShoalError {
   override name = "UsageError";
 }
 
 /** A failure of `up` that names the machine and unit, with the evidence (journal lines). */
-export class UpFailure extends Error {
+export class UpFailure extends ShoalError {
   override name = "UpFailure";
   constructor(
     message: string,
@@ -54,7 +68,7 @@ export class UpFailure extends Error {
 }
 
 /** Ctrl-C during `up`. */
-export class Interrupted extends Error {
+export class Interrupted extends ShoalError {
   override name = "Interrupted";
   constructor() {
     super("interrupted");

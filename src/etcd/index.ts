@@ -1,8 +1,9 @@
 export {
+  type Answer,
   CLIENT_PORTS,
   type EtcdMember,
   findClientUrl,
-  healthy,
+  health,
   hexId,
   type MemberStatus,
   memberStatus,

@@ -1,4 +1,5 @@
 import { InputError } from "../errors/index.js";
+import { parseDuration } from "../host/index.js";
 import { DEFAULT_PREFIX } from "./registry.js";
 
 /**
@@ -21,31 +22,6 @@ const SOURCE = "environment";
 
 function bad(variable: string, message: string): InputError {
   return new InputError(message, { file: SOURCE, key: variable });
-}
-
-/** Go's time.ParseDuration, in milliseconds: `30s`, `1m30s`, `500ms`, `1.5h`. */
-export function parseDuration(text: string): number | undefined {
-  const units: Record<string, number> = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-  };
-  if (text === "0") return 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
-  let total = 0;
-  let at = 0;
-  while (at < text.length) {
-    re.lastIndex = at;
-    const m = re.exec(text);
-    if (!m) return undefined;
-    total += Number(m[1]) * (units[m[2] as string] as number);
-    at = re.lastIndex;
-  }
-  return at === 0 ? undefined : total;
 }
 
 /** `k=v,k2=v2`, spaces around `=` and `,` stripped, the last duplicate wins. */
@@ -88,11 +64,7 @@ export function fleetConfigFromEnv(env: NodeJS.ProcessEnv): FleetConfig {
     if (!/^https?:\/\/[^/]+/.test(s))
       throw bad("FLEET_ETCD_SERVERS", `"${s}" is not an http(s) URL`);
   }
-  const ttlText = env.FLEET_AGENT_TTL || "30s";
-  const ttlMs = parseDuration(ttlText);
-  if (ttlMs === undefined || ttlMs <= 0) {
-    throw bad("FLEET_AGENT_TTL", `"${ttlText}" is not a duration such as 30s or 1m`);
-  }
+  const ttlMs = parseDuration(env.FLEET_AGENT_TTL || "30s", "FLEET_AGENT_TTL");
   const prefix = env.FLEET_ETCD_KEY_PREFIX || DEFAULT_PREFIX;
   return {
     etcdServers: servers,

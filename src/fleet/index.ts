@@ -1,5 +1,5 @@
 export { Agent, type AgentOptions } from "./agent.js";
-export { type FleetConfig, fleetConfigFromEnv, parseDuration } from "./config.js";
+export { type FleetConfig, fleetConfigFromEnv } from "./config.js";
 export {
   type Connection,
   connectCluster,

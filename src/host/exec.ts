@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
+import { ShoalError } from "../errors/index.js";
 
 /** A command that could not start or exited non-zero, with the evidence kept. */
-export class CommandError extends Error {
+export class CommandError extends ShoalError {
   override name = "CommandError";
   constructor(
     readonly argv: readonly string[],
@@ -15,7 +16,7 @@ export class CommandError extends Error {
       : signal
         ? `was killed by ${signal}`
         : `exited with code ${code}`;
-    super(`${argv.join(" ")} ${how}`, cause ? { cause } : undefined);
+    super(`${argv.join(" ")} ${how}`, { cause });
   }
 
   /** The last lines of stderr, for printing under the message. */

@@ -26,6 +26,7 @@ function readProcStatus(): string {
   try {
     return readFileSync("/proc/self/status", "utf8");
   } catch {
+    // No /proc (a chroot without it): no capabilities can be read, so none are claimed.
     return "";
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ShoalError } from "../errors/index.js";
 
 let root: string | undefined;
 
@@ -10,10 +11,15 @@ let root: string | undefined;
  */
 export function packageRoot(): string {
   if (root !== undefined) return root;
-  let dir = dirname(fileURLToPath(import.meta.url));
+  const here = dirname(fileURLToPath(import.meta.url));
+  let dir = here;
   while (!existsSync(join(dir, "package.json"))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error("shoal's package.json is not above its code");
+    if (parent === dir) {
+      throw new ShoalError(`shoal's package.json is not in any parent of ${here}`, {
+        hint: "shoal's files are incomplete: install it again",
+      });
+    }
     dir = parent;
   }
   root = dir;

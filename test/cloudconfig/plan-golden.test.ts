@@ -32,8 +32,10 @@ function serialize(value: unknown): string {
   return `${json}\n`;
 }
 
-// The golden files were reviewed by hand against specs/cloud-config.md §3-§4 and §8.
-// Regenerate with SHOAL_UPDATE_GOLDEN=1 only after such a review.
+// The golden files were reviewed by hand against coreos-cloudinit's behaviour: which files,
+// units and drop-ins it writes for each section, and the environment it gives etcd and
+// fleet. Regenerate with SHOAL_UPDATE_GOLDEN=1 only after such a review. A plan that
+// varied from run to run could not match a file an earlier run wrote.
 describe.each(["user-data.sample", "user-data-2014.sample"])("the plan for %s", (sample) => {
   it("matches the reviewed golden file", () => {
     const text = substitute(readFileSync(fixture(sample), "utf8"), CORE_01);
@@ -44,11 +46,5 @@ describe.each(["user-data.sample", "user-data-2014.sample"])("the plan for %s", 
     const golden = fixture(`${sample}.plan.json`);
     if (process.env.SHOAL_UPDATE_GOLDEN === "1") writeFileSync(golden, actual);
     expect(actual).toBe(readFileSync(golden, "utf8"));
-  });
-
-  it("is deterministic", () => {
-    const text = substitute(readFileSync(fixture(sample), "utf8"), CORE_01);
-    const once = plan(parseCloudConfig(text).config, CORE_01);
-    expect(plan(parseCloudConfig(text).config, CORE_01)).toEqual(once);
   });
 });

@@ -24,7 +24,7 @@ const dropIn = (p: ReturnType<typeof planOf>, unit: string) =>
   p.units.find((u) => u.name === unit && u.dropIns.length > 0)?.dropIns;
 
 describe("plan", () => {
-  it("writes the etcd2 drop-in of spec §4 byte for byte, in declaration order", () => {
+  it("writes the etcd2 drop-in (20-cloudinit.conf) byte for byte, in declaration order", () => {
     const p = planOf(
       "coreos:\n  etcd2:\n    proxy: on\n    name: n1\n    listen-client-urls: http://0.0.0.0:2379\n" +
         "    initial-advertise-peer-urls: http://$private_ipv4:2380\n    heartbeat-interval: 100\n" +

@@ -8,7 +8,7 @@ const meta: MachineMeta = {
   publicIpv4: "203.0.113.29",
 };
 
-describe("substitute (spec §7.3)", () => {
+describe("substitute ($private_ipv4 and $public_ipv4, with \\$ escapes)", () => {
   it.each([
     ["$private_ipv4$private_ipv4", "192.0.2.13$private_ipv4"],
     ["$private_ipv4x", "192.0.2.13x"],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors/index.js";
-import { fleetConfigFromEnv, parseDuration, parseMetadata } from "../../src/fleet/config.js";
+import { InputError, ShoalError } from "../../src/errors/index.js";
+import { fleetConfigFromEnv, parseMetadata } from "../../src/fleet/config.js";
 
 describe("fleetd configuration from FLEET_* variables", () => {
   it("has fleet's defaults", () => {
@@ -52,16 +52,12 @@ describe("fleetd configuration from FLEET_* variables", () => {
     } catch (err) {
       error = err;
     }
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).position?.key).toBe(variable);
+    expect(error).toBeInstanceOf(ShoalError);
+    const named = error instanceof InputError ? error.position?.key : (error as Error).message;
+    expect(named).toContain(variable);
   });
 
-  it("parses Go durations and metadata", () => {
-    expect(parseDuration("30s")).toBe(30_000);
-    expect(parseDuration("1h2m3.5s")).toBe(3_723_500);
-    expect(parseDuration("250ms")).toBe(250);
-    expect(parseDuration("1x")).toBeUndefined();
-    expect(parseDuration("")).toBeUndefined();
+  it("parses metadata", () => {
     expect(parseMetadata("")).toEqual({});
     expect(parseMetadata("a=1,b=2=3")).toEqual({ a: "1", b: "2=3" });
   });

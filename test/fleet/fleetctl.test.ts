@@ -196,9 +196,7 @@ describe("shoal fleetctl on a real etcd", () => {
       env: { ...process.env, FLEET_AGENT_TTL: "soon", SHOAL_MACHINE_DIR: "/nonexistent" },
     });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe(
-      'shoal: environment: "soon" is not a duration such as 30s or 1m (key "FLEET_AGENT_TTL")\n',
-    );
+    expect(bad.stderr).toContain('shoal: FLEET_AGENT_TTL: bad duration "soon"\n');
     const { SHOAL_MACHINE_DIR: _, ...noMachine } = process.env;
     const outside = await runMain(["fleetd"], { cwd: "/", env: noMachine });
     expect(outside.code).toBe(2);

@@ -294,6 +294,6 @@ describe("shoal machine: bad usage", () => {
       env,
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('-n: expected a number, got "ten"');
+    expect(r.stderr).toContain('-n: bad value "ten"');
   });
 });

@@ -11,27 +11,17 @@ import {
   machinePaths,
   writeConfigDrive,
 } from "../../src/machine/index.js";
+import { waitFor as shared } from "../e2e/harness/index.js";
 import { SHOAL_BIN } from "../helpers/cli.js";
 
-/** Polls `check` until it returns a truthy value or the deadline passes. */
+/** The e2e harness's waitFor, in this file's argument order; resolves to a truthy value. */
 export async function waitFor<T>(
   what: string,
   check: () => T | Promise<T>,
   timeoutMs = 20_000,
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const truthy = async () => ((await check()) || undefined) as NonNullable<T> | undefined;
+  return shared(truthy, { what, timeoutMs });
 }
 
 /** Pids of live processes whose environment names this machine (every unit process has it). */

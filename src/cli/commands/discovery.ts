@@ -1,14 +1,7 @@
 import { join } from "node:path";
 import { Command } from "commander";
-import {
-  DEFAULTS,
-  newToken,
-  parseCount,
-  parseDuration,
-  parseListen,
-  startDiscoveryServer,
-} from "../../discovery/index.js";
-import { stateDir } from "../../host/index.js";
+import { DEFAULTS, newToken, parseListen, startDiscoveryServer } from "../../discovery/index.js";
+import { parseCount, parseDuration, stateDir } from "../../host/index.js";
 import type { IO } from "../io.js";
 
 interface ServeFlags {

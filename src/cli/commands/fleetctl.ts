@@ -20,6 +20,8 @@ import {
   unitRows,
   unitsTable,
 } from "../../fleet/index.js";
+import { parseCount } from "../../host/index.js";
+
 import { type IO, writeJson } from "../io.js";
 
 interface GlobalFlags {
@@ -157,10 +159,7 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
       .option("--no-block", "do not wait for the units to reach the state")
       .option("--block-attempts <n>", "wait at most N attempts of 2 s each (0 = forever)", "0");
   const blockOptions = (f: BlockFlags): BlockOptions => {
-    const attempts = Number(f.blockAttempts);
-    if (!Number.isInteger(attempts) || attempts < 0) {
-      throw new UsageError(`--block-attempts must be a whole number, not "${f.blockAttempts}"`);
-    }
+    const attempts = parseCount(f.blockAttempts, "--block-attempts", 0);
     return { noBlock: f.block === false, blockAttempts: attempts, replace: Boolean(f.replace) };
   };
   const unitsAction =
@@ -239,8 +238,7 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
     .option("--lines <n>", "number of recent lines", "10")
     .option("-f, --follow", "keep printing new lines")
     .action(async (unit: string, flags: { lines: string; follow?: boolean }) => {
-      if (!/^\d+$/.test(flags.lines))
-        throw new UsageError(`--lines must be a number, not "${flags.lines}"`);
+      parseCount(flags.lines, "--lines", 0);
       const target = await withCtl((ctl) => ctl.unitMachine(unit, "journal"));
       const follow = flags.follow ? " -f" : "";
       await onMachine(

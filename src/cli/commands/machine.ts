@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../../errors/index.js";
-import { shoalArgv } from "../../host/index.js";
+import { parseCount, shoalArgv } from "../../host/index.js";
 import type { MachineClient, MachineStatus, UnitState } from "../../machine/index.js";
 import type { IO } from "../io.js";
 import { packageVersion } from "../version.js";
@@ -99,10 +99,7 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
     .requiredOption("-u, --unit <unit>", "the unit")
     .option("-f, --follow", "keep printing new records")
     .option("--no-pager", "(accepted; shoal never pages)")
-    .option("-n, --lines <n>", "only the last N records", (v) => {
-      if (!/^\d+$/.test(v)) throw new UsageError(`-n: expected a number, got "${v}"`);
-      return Number(v);
-    })
+    .option("-n, --lines <n>", "only the last N records", (v) => parseCount(v, "-n", 0))
     .action(async (opts: { dir?: string; unit: string; follow?: boolean; lines?: number }) => {
       const client = await connect(machineDir(io, opts.dir));
       const lines = opts.lines ?? (opts.follow ? 10 : undefined);

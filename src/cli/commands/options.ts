@@ -1,10 +1,6 @@
-import { InvalidArgumentError } from "commander";
+import { parseDuration } from "../../host/index.js";
 
-/** `90s`, `2m`, `1500ms` or a plain number of seconds, in milliseconds. */
-export function parseDuration(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-  if (!m) throw new InvalidArgumentError("expected a duration such as 90s, 2m or 1500ms");
-  const n = Number(m[1]);
-  const unit = m[2] ?? "s";
-  return Math.round(unit === "ms" ? n : unit === "m" ? n * 60_000 : n * 1000);
+/** A commander argument parser for a duration flag (a plain number is seconds), naming the flag. */
+export function durationFlag(flag: string): (value: string) => number {
+  return (value) => parseDuration(value, flag, { plainSeconds: true });
 }

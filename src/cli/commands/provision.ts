@@ -12,9 +12,6 @@ export function provisionCommand(io: IO): Command {
         env: io.env,
         progress: progressFor(io.stdout),
         names,
-        wait: false,
-        timeoutMs: 0,
-        retain: true,
         signal: io.interrupts(),
       });
     });

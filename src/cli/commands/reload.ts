@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { progressFor, reload } from "../../cluster/index.js";
 import type { IO } from "../io.js";
-import { parseDuration } from "./options.js";
+import { durationFlag } from "./options.js";
 
 export function reloadCommand(io: IO): Command {
   return new Command("reload")
@@ -10,7 +10,7 @@ export function reloadCommand(io: IO): Command {
     .option(
       "--timeout <duration>",
       "how long to wait for a healthy cluster",
-      parseDuration,
+      durationFlag("--timeout"),
       120_000,
     )
     .action(async (names: string[], opts: { timeout: number }) => {
@@ -20,9 +20,7 @@ export function reloadCommand(io: IO): Command {
           env: io.env,
           progress: progressFor(io.stdout),
           names,
-          wait: true,
           timeoutMs: opts.timeout,
-          retain: false,
           signal: io.interrupts(),
         },
         progressFor(io.stdout),

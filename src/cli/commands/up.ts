@@ -1,9 +1,10 @@
 import { Command, Option } from "commander";
 import { progressFor, up } from "../../cluster/index.js";
 import { applyFix, defaultDoctorEnv, fixPlanFor, runChecks } from "../../doctor/index.js";
+import { ShoalError } from "../../errors/index.js";
 import { which } from "../../host/index.js";
 import type { IO } from "../io.js";
-import { parseDuration } from "./options.js";
+import { durationFlag } from "./options.js";
 
 export function upCommand(io: IO): Command {
   return new Command("up")
@@ -20,7 +21,7 @@ export function upCommand(io: IO): Command {
     .option(
       "--timeout <duration>",
       "how long to wait for a healthy cluster",
-      parseDuration,
+      durationFlag("--timeout"),
       120_000,
     )
     .option("--retain", "keep what a failed up created, for debugging")
@@ -40,8 +41,7 @@ export function upCommand(io: IO): Command {
           progress: progressFor(io.stdout),
           names,
           ...(opts.provider ? { provider: opts.provider } : {}),
-          wait: opts.wait,
-          timeoutMs: opts.timeout,
+          wait: opts.wait && { timeoutMs: opts.timeout },
           retain: Boolean(opts.retain),
           signal: io.interrupts(),
           ensureTools: (say) => ensureEtcd(io, say),
@@ -66,7 +66,7 @@ async function ensureEtcd(io: IO, say: (line: string) => void): Promise<void> {
   const plan = fixPlanFor(results, doctorEnv);
   if (plan.kind === "nothing") return;
   if (plan.kind === "tell") {
-    throw new Error(
+    throw new ShoalError(
       `etcd is missing and shoal cannot install ${plan.packages.join(" ")} here; ${plan.message}`,
     );
   }

@@ -71,7 +71,7 @@ function sortByPosition(entries: Entry[]): Entry[] {
   return [...entries].sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-/** The issue's JSON shape, keys in reading order. */
+/** `validate -o json`: one object per file, its entries with line, column, kind, message, hint. */
 function toJson({ file, entries }: Checked) {
   return {
     file,

@@ -1,4 +1,4 @@
-/** The files apply writes, in upstream's order (spec §8.2 steps 4 and 7). */
+/** The files apply writes, in coreos-cloudinit's order: write_files, then the sections' files. */
 import { posix } from "node:path";
 import { InputError } from "../../errors/index.js";
 import { flannel } from "../schema/flannel.js";
@@ -86,7 +86,7 @@ export function flannelOptions(config: CloudConfig): PlannedFile[] {
 }
 
 /**
- * /etc/environment with the machine's COREOS_* addresses (spec §7.4), unless
+ * /etc/environment with the machine's COREOS_PUBLIC_IPV4 and COREOS_PRIVATE_IPV4, unless
  * write_files already targets it. shoal machines start without one, so the
  * plan holds the whole file.
  */

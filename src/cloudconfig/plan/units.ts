@@ -1,4 +1,4 @@
-/** The units apply processes, in upstream's order (spec §8.2 step 5). */
+/** The units apply processes, in coreos-cloudinit's order: after users and files, before the environment. */
 import { InputError } from "../../errors/index.js";
 import { etcd } from "../schema/etcd.js";
 import { etcd2 } from "../schema/etcd2.js";

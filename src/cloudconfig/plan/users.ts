@@ -1,4 +1,4 @@
-/** Users and their authorized keys (spec §8.2 steps 2 and 3). */
+/** Users and their authorized keys: coreos-cloudinit's first steps, before any file or unit. */
 import type { CloudConfig } from "../schema/index.js";
 import type { MachineMeta, PlannedFile, PlannedUser } from "../types.js";
 

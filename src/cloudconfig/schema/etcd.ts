@@ -2,7 +2,7 @@ import { bool, float64, int, string, withEnv } from "./types.js";
 
 const d = { deprecated: "etcd2 options no longer work for etcd" };
 
-/** `coreos.etcd` (etcd 0.4), spec §3.8. Declaration order is drop-in order. */
+/** `coreos.etcd` (etcd 0.4) -> ETCD_* variables in etcd.service's drop-in. Declaration order is drop-in order. */
 export const etcd = withEnv("ETCD_", {
   addr: string(),
   advertise_client_urls: string(d),

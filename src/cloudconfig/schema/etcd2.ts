@@ -1,6 +1,6 @@
 import { bool, int, string, withEnv } from "./types.js";
 
-/** `coreos.etcd2`, spec §3.9. Declaration order is drop-in order. */
+/** `coreos.etcd2` -> ETCD_* variables in etcd2.service's drop-in. Declaration order is drop-in order. */
 export const etcd2 = withEnv("ETCD_", {
   advertise_client_urls: string(),
   ca_file: string({ deprecated: "ca_file obsoleted by trusted_ca_file and client_cert_auth" }),

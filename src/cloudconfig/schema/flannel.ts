@@ -1,6 +1,6 @@
 import { string, withEnv } from "./types.js";
 
-/** `coreos.flannel` -> /run/flannel/options.env, spec §3.10. All strings, in declaration order. */
+/** `coreos.flannel` -> /run/flannel/options.env. All strings, in declaration order. */
 export const flannel = withEnv("FLANNELD_", {
   etcd_endpoints: string(),
   etcd_cafile: string(),

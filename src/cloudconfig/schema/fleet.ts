@@ -1,6 +1,6 @@
 import { bool, float64, int, string, withEnv } from "./types.js";
 
-/** `coreos.fleet`, spec §3.11. Declaration order is drop-in order. */
+/** `coreos.fleet` -> FLEET_* variables in fleet.service's drop-in. Declaration order is drop-in order. */
 export const fleet = withEnv("FLEET_", {
   agent_ttl: string(),
   authorized_keys_file: string(),

@@ -13,7 +13,7 @@ import { writeFile } from "./write-files.js";
 export type { Field, FieldType, Infer, Section } from "./types.js";
 
 /**
- * `coreos`, spec §3.2. shoal runs etcd, etcd2 and fleet, so unlike v1.14.0
+ * `coreos`: the sections of CoreOS's own services. shoal runs etcd, etcd2 and fleet, so unlike v1.14.0
  * it does not mark those sections deprecated (single options still are).
  */
 export const coreos = {
@@ -27,7 +27,7 @@ export const coreos = {
   units: structs(unit),
 };
 
-/** The top level of a `#cloud-config`, spec §3.1. */
+/** The top level of a `#cloud-config`: every key coreos-cloudinit reads. */
 export const topLevel = {
   ssh_authorized_keys: strings(),
   coreos: struct(coreos),

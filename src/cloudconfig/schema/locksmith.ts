@@ -1,6 +1,6 @@
 import { string, withEnv } from "./types.js";
 
-/** `coreos.locksmith`, spec §3.7. The window keys keep the legacy variable names locksmithd reads. */
+/** `coreos.locksmith` -> locksmithd's drop-in. The window keys keep the legacy variable names locksmithd reads. */
 export const locksmith = withEnv("LOCKSMITHD_", {
   endpoint: string(),
   etcd_cafile: string(),

@@ -1,6 +1,6 @@
 import { string } from "./types.js";
 
-/** `coreos.oem` -> /etc/oem-release, spec §3.12. */
+/** `coreos.oem` -> /etc/oem-release (KEY=value lines, values quoted). */
 export const oem = {
   id: string(),
   name: string(),

@@ -1,6 +1,6 @@
 import { bool, string, structs } from "./types.js";
 
-/** `coreos.units[]`, spec §3.5. */
+/** `coreos.units[]`: name, content, command, enable, runtime, mask and drop-ins. */
 export const unit = {
   name: string(),
   mask: bool(),

@@ -1,7 +1,7 @@
 import { string } from "./types.js";
 
 /**
- * `coreos.update` -> /etc/coreos/update.conf, spec §3.6. shoal keeps v1.13's
+ * `coreos.update` -> /etc/coreos/update.conf. shoal keeps v1.13's
  * `best-effort`, which v1.14.0 dropped (a deliberate difference).
  */
 export const update = {

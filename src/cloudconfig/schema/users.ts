@@ -4,7 +4,7 @@ const remote = {
   deprecated: "trying to fetch from a remote endpoint introduces too many intermittent errors",
 };
 
-/** `users[]`, spec §3.3. */
+/** `users[]`: the accounts coreos-cloudinit creates or updates, with their keys and groups. */
 export const user = {
   name: string(),
   passwd: string(),

@@ -1,6 +1,6 @@
 import { string } from "./types.js";
 
-/** `write_files[]`, spec §3.4. */
+/** `write_files[]`: path, content, encoding, permissions and owner of each file. */
 export const writeFile = {
   encoding: string({
     valid: /^(base64|b64|gz|gzip|gz\+base64|gzip\+base64|gz\+b64|gzip\+b64)$/,

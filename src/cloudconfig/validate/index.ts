@@ -10,7 +10,7 @@ export { allRules } from "./rules/index.js";
 
 const NOT_CLOUD_CONFIG = 'must be "#cloud-config" or begin with "#!"';
 
-/** Never throws on bad input: every problem is an entry (spec §5.1). */
+/** Never throws on bad input: every problem is an entry, at line 1 when it has no place. */
 export function validate(input: string | Uint8Array, rules: readonly Rule[] = allRules): Report {
   let detected: ReturnType<typeof detectInput>;
   try {
@@ -40,8 +40,8 @@ export function validateParsed(parsed: Parsed, rules: readonly Rule[] = allRules
       const { line, col } = parsed.lineCounter.linePos(f.offset);
       const entry: Entry = {
         kind: f.kind,
-        line: Math.max(line, 1),
-        column: Math.max(col, 1),
+        line,
+        column: col,
         message: f.message,
       };
       if (f.hint !== undefined) entry.hint = f.hint;

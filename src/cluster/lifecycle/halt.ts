@@ -22,12 +22,12 @@ export async function halt(
     [...plan.machines].reverse().map(async (m) => {
       const state = hostState(m);
       if (state === "not created") {
-        progress.machine(m.name, "VM not created. Moving on...");
+        progress.machine(m.name, "VM not created. Moving on...", "done");
         return;
       }
       if (state !== "running") {
         await provider.stop(plan, m, 0); // clears a stale pid file (aborted)
-        progress.machine(m.name, "VM is already halted.");
+        progress.machine(m.name, "VM is already halted.", "done");
         return;
       }
       progress.machine(m.name, "Attempting graceful shutdown of VM...");

@@ -47,6 +47,7 @@ async function tailFile(
       try {
         size = statSync(path).size;
       } catch {
+        // Not written yet (or removed by destroy): nothing to copy this time.
         return resolve();
       }
       if (size <= offset) return resolve();

@@ -1,5 +1,6 @@
+import { ShoalError } from "../../errors/index.js";
 import type { Progress } from "../progress.js";
-import type { UpOptions } from "../up/context.js";
+import type { ProvisionOptions, ReloadOptions } from "../up/context.js";
 import { discoveryToken } from "../up/discovery-token.js";
 import { reprovisionMachines } from "../up/reprovision.js";
 import { startMachines } from "../up/start-machines.js";
@@ -13,25 +14,39 @@ import { openCluster } from "./open.js";
 /** Cluster must exist for reload and provision. */
 async function requireCreated(dir: string, env: NodeJS.ProcessEnv, verb: string): Promise<void> {
   const { state } = await openCluster(dir, env);
-  if (!state)
-    throw new Error(`the cluster is not created; run \`shoal up\` before \`shoal ${verb}\``);
+  if (!state) {
+    throw new ShoalError(`the cluster in ${dir} is not created, so there is nothing to ${verb}`, {
+      hint: `run \`shoal up\` before \`shoal ${verb}\``,
+    });
+  }
 }
 
 /**
  * `reload`: halt, then boot again from the same config drives (data kept,
  * user-data not re-read, as vagrant's reload skipped provisioning).
  */
-export async function reload(options: UpOptions, haltProgress: Progress): Promise<UpResult> {
+export async function reload(options: ReloadOptions, haltProgress: Progress): Promise<UpResult> {
   await requireCreated(options.dir, options.env, "reload");
   await halt(options.dir, options.env, options.names, haltProgress);
-  return up(options, [discoveryToken, startMachines, waitReady]);
+  const { timeoutMs, ...run } = options;
+  return up({ ...run, wait: { timeoutMs }, retain: false }, [
+    discoveryToken,
+    startMachines,
+    waitReady,
+  ]);
 }
 
 /**
  * `provision`: validate user-data again, rewrite the running machines'
  * config drives with it (same token), and have each agent apply it now.
  */
-export async function provision(options: UpOptions): Promise<UpResult> {
+export async function provision(options: ProvisionOptions): Promise<UpResult> {
   await requireCreated(options.dir, options.env, "provision");
-  return up(options, [validateUserData, discoveryToken, writeConfigDrives, reprovisionMachines]);
+  // A failed provision must not unwind: the machines it touched were running before it.
+  return up({ ...options, wait: false, retain: true }, [
+    validateUserData,
+    discoveryToken,
+    writeConfigDrives,
+    reprovisionMachines,
+  ]);
 }

@@ -1,9 +1,9 @@
-import { UsageError } from "../../errors/index.js";
+import { ShoalError, UsageError } from "../../errors/index.js";
 import { hostState } from "../providers/agent.js";
 import { openCluster } from "./open.js";
 
 /** A machine is not running: vagrant's message, exit 1. */
-export class NotRunningError extends Error {
+export class NotRunningError extends ShoalError {
   override name = "NotRunningError";
 }
 

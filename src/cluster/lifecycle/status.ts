@@ -1,4 +1,4 @@
-import { findClientUrl, healthy, hexId, memberStatus } from "../../etcd/index.js";
+import { findClientUrl, health, hexId, memberStatus } from "../../etcd/index.js";
 import type { UnitState } from "../../machine/index.js";
 import { agentStatus } from "../agent-client.js";
 import type { MachineState } from "../providers/provider.js";
@@ -14,10 +14,14 @@ export interface MachineReport {
   etcd?: {
     memberId: string;
     health: boolean;
+    /** Why /health did not say true: `URL: HTTP 503`, `URL: no answer in 1000 ms`. */
+    healthError?: string;
     leader: string;
     isLeader: boolean;
     clientUrl: string;
   };
+  /** Why a running machine's etcd gave no status: nothing listening, refused, timed out. */
+  etcdError?: string;
   units?: Array<Pick<UnitState, "name" | "active" | "sub">>;
 }
 
@@ -52,18 +56,23 @@ export async function status(
       const [agent, url] = await Promise.all([agentStatus(m), findClientUrl(m.address)]);
       if (agent)
         report.units = agent.units.map((u) => ({ name: u.name, active: u.active, sub: u.sub }));
-      if (url) {
-        const [s, h] = await Promise.all([memberStatus(url), healthy(url)]);
-        if (s) {
-          report.etcd = {
-            memberId: hexId(s.memberId),
-            health: h,
-            leader: hexId(s.leader),
-            isLeader: s.memberId !== "" && s.memberId === s.leader,
-            clientUrl: url,
-          };
-        }
+      if ("reason" in url) {
+        report.etcdError = url.reason;
+        return report;
       }
+      const [s, h] = await Promise.all([memberStatus(url.value), health(url.value)]);
+      if ("reason" in s) {
+        report.etcdError = s.reason;
+        return report;
+      }
+      report.etcd = {
+        memberId: hexId(s.value.memberId),
+        health: "value" in h,
+        ...("reason" in h ? { healthError: h.reason } : {}),
+        leader: hexId(s.value.leader),
+        isLeader: s.value.memberId !== "" && s.value.memberId === s.value.leader,
+        clientUrl: url.value,
+      };
       return report;
     }),
   );

@@ -139,6 +139,7 @@ export function discovery(value: string, where: Where): DiscoverySetting {
   try {
     url = new URL(value);
   } catch {
+    // The URL parser's only failure: the value is not a URL.
     throw new InputError(`"${value}" is neither auto nor a URL`, where);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {

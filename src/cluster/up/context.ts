@@ -3,25 +3,36 @@ import type { ClusterPlan, MachinePlan, Provider } from "../providers/provider.j
 import type { ClusterSpec, ProviderChoice } from "../spec/types.js";
 import type { ClusterState } from "../state.js";
 
-export interface UpOptions {
+/** What every command that (re)boots or reconfigures machines is given. */
+export interface RunOptions {
   /** The cluster directory (holds shoal.yaml or config.rb, and .shoal/). */
   dir: string;
   env: NodeJS.ProcessEnv;
   progress: Progress;
   /** Only these machines (reload core-02); all when absent. */
   names?: string[];
-  /** --provider, overriding the spec. */
-  provider?: ProviderChoice;
-  /** Wait until every machine is booted and etcd is healthy (--no-wait turns it off). */
-  wait: boolean;
-  timeoutMs: number;
-  /** Keep what a failed up created, for debugging (--retain). */
-  retain: boolean;
   /** Ctrl-C: stop, unwind, leave nothing behind. */
   signal: AbortSignal;
+}
+
+export interface UpOptions extends RunOptions {
+  /** --provider, overriding the spec. */
+  provider?: ProviderChoice;
+  /** Wait (at most timeoutMs) until every machine booted and etcd is healthy; false: --no-wait. */
+  wait: { timeoutMs: number } | false;
+  /** Keep what a failed run created, for debugging (--retain). */
+  retain: boolean;
   /** Makes sure etcd is installed (doctor --fix), as vagrant fetched its box on first use. */
   ensureTools?: (say: (line: string) => void) => Promise<void>;
 }
+
+/** `reload` always waits until the machines are ready again. */
+export interface ReloadOptions extends RunOptions {
+  timeoutMs: number;
+}
+
+/** `provision` only re-applies user-data to machines that run: nothing to wait for. */
+export type ProvisionOptions = RunOptions;
 
 /** What the steps of `up` share; each step fills in its part and records how to undo it. */
 export interface UpContext {
@@ -40,7 +51,7 @@ export interface UpContext {
   cleanup: Array<{ what: string; undo: () => Promise<void> }>;
 }
 
-/** One step of `up`, in kind's style: a name for the progress and failures, and what it does. */
+/** One step of `up`, in kind's style: a name shown in the progress while it runs, and what it does. */
 export interface Step {
   name: string;
   run(ctx: UpContext): Promise<void>;

@@ -7,11 +7,15 @@ import type { Step } from "./context.js";
  * `vagrant reload --provision` meant to (coreos-cloudinit on the new file).
  */
 export const reprovisionMachines: Step = {
-  name: "provision",
+  name: "re-apply user-data on running machines",
   async run(ctx) {
     for (const m of ctx.plan.machines) {
       if (hostState(m) !== "running") {
-        ctx.progress.machine(m.name, "not running; its new user-data applies at its next boot");
+        ctx.progress.machine(
+          m.name,
+          "not running; its new user-data applies at its next boot",
+          "done",
+        );
         continue;
       }
       ctx.progress.machine(m.name, "Running provisioner: user-data...");
@@ -21,7 +25,7 @@ export const reprovisionMachines: Step = {
       } finally {
         client.close();
       }
-      ctx.progress.machine(m.name, "provisioned");
+      ctx.progress.machine(m.name, "provisioned", "done");
     }
   },
 };

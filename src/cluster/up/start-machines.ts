@@ -12,7 +12,7 @@ export const startMachines: Step = {
     const { provider, plan } = ctx;
     const starting = plan.machines.filter((m) => {
       if (runningPid(m) === undefined) return true;
-      ctx.progress.machine(m.name, "already running");
+      ctx.progress.machine(m.name, "already running", "done");
       return false;
     });
     for (const m of starting) {

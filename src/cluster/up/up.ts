@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { InputError } from "../../errors/index.js";
+import { InputError, UsageError } from "../../errors/index.js";
 import { USER_DATA_TEMPLATE } from "../init.js";
 import type { Progress } from "../progress.js";
 import { clusterId, machineName } from "../providers/common.js";
@@ -70,6 +70,7 @@ export async function up(options: UpOptions, steps: readonly Step[] = UP_STEPS):
   try {
     for (const step of steps) {
       if (options.signal.aborted) throw new Interrupted();
+      options.progress.step(step.name);
       await step.run(ctx);
     }
     if (options.signal.aborted) throw new Interrupted();
@@ -104,7 +105,13 @@ async function unwind(ctx: UpContext): Promise<void> {
 function readUserData(spec: ClusterSpec, progress: Progress): string {
   try {
     return readFileSync(spec.userData, "utf8");
-  } catch {
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") {
+      throw new InputError(`cannot read the user-data file: ${(err as Error).message}`, {
+        file: spec.userData,
+      });
+    }
     if (spec.source === "defaults" && !existsSync(spec.userData)) {
       progress.say(
         "no shoal.yaml, config.rb or user-data here: using the built-in user-data (`shoal init` writes it out to edit)",
@@ -138,7 +145,7 @@ async function pickProvider(
   return chooseProvider(wanted);
 }
 
-/** The named machines of a plan, in plan order; an unknown name is an input error. */
+/** The named machines of a plan, in plan order; an unknown name is a usage error. */
 export function selectMachines(
   plan: ClusterPlan,
   names: readonly string[] | undefined,
@@ -146,7 +153,7 @@ export function selectMachines(
   if (!names || names.length === 0) return plan;
   for (const name of names) {
     if (!plan.machines.some((m) => m.name === name)) {
-      throw new InputError(
+      throw new UsageError(
         `no machine named '${name}' in this cluster (machines: ${plan.machines.map((m) => m.name).join(", ")})`,
       );
     }

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type EtcdMember, findClientUrl, healthy, members } from "../../etcd/index.js";
+import { type EtcdMember, findClientUrl, health, members } from "../../etcd/index.js";
 import { bootFinished, ETCD_UNITS, type MachineStatus, machinePaths } from "../../machine/index.js";
 import { agentStatus, consoleTail, journalTail } from "../agent-client.js";
 import { hostState } from "../providers/agent.js";
@@ -22,11 +22,12 @@ const AGENT_RETRY_MS = 25;
 export const waitReady: Step = {
   name: "wait until ready",
   async run(ctx) {
-    if (!ctx.options.wait) return;
-    const deadline = Date.now() + ctx.options.timeoutMs;
+    const { wait } = ctx.options;
+    if (!wait) return;
+    const deadline = Date.now() + wait.timeoutMs;
     const stop = new AbortController();
     const boots = new BootWatch(ctx.plan.machines, stop.signal);
-    const seen: Seen = { clientUrls: new Map(), healthy: new Set() };
+    const seen: Seen = { clientUrls: new Map(), healthy: new Set(), why: new Map() };
     try {
       for (;;) {
         if (ctx.options.signal.aborted) throw new Interrupted();
@@ -34,7 +35,7 @@ export const waitReady: Step = {
         const now = await readiness(ctx, boots, seen);
         if (now.ready) break;
         const left = deadline - Date.now();
-        if (left <= 0) throw await timedOut(ctx, now);
+        if (left <= 0) throw await timedOut(ctx, wait.timeoutMs, now, seen);
         await boots.nextChange(finished, Math.min(POLL_MS, left), ctx.options.signal);
       }
     } finally {
@@ -77,6 +78,7 @@ class BootWatch {
       } catch {
         // Not listening yet, or gone: the host's view (readiness) tells which.
       }
+      // An aborted sleep rejects; the loop's own check ends the watch.
       await sleep(AGENT_RETRY_MS, undefined, { signal }).catch(() => {});
     }
   }
@@ -87,6 +89,7 @@ class BootWatch {
    */
   nextChange(known: number, ms: number, signal: AbortSignal): Promise<void> {
     if (this.finished.size !== known) return Promise.resolve();
+    // An aborted sleep rejects; the caller checks the signal itself.
     return Promise.race([this.changed, sleep(ms, undefined, { signal }).catch(() => {})]);
   }
 }
@@ -105,6 +108,8 @@ interface Seen {
   members?: EtcdMember[];
   /** Ids of members that answered /health with true. */
   healthy: Set<string>;
+  /** Per machine, why its etcd last did not answer as hoped (refused, timeout, HTTP status). */
+  why: Map<string, string>;
 }
 
 /** One look at every machine. */
@@ -154,55 +159,64 @@ async function readiness(ctx: UpContext, boots: BootWatch, seen: Seen): Promise<
     booted.add(m.name);
   }
   if (ctx.etcdSections.length === 0) {
-    for (const name of booted) ctx.progress.machine(name, "booted and ready");
+    for (const name of booted) ctx.progress.machine(name, "booted and ready", "done");
     return { ready: booted.size === ctx.plan.machines.length, booted, members: [] };
   }
   const list =
     seen.members ??
     (await memberList(
       ctx.plan.machines.filter((m) => booted.has(m.name)),
-      seen.clientUrls,
+      seen,
     ));
   const full = list.length >= ctx.spec.etcdSize;
   // A member that has not published yet is listed without client URLs: ask again later.
   if (full && list.every((mem) => mem.clientURLs.length > 0)) seen.members = list;
-  const health = await Promise.all(
-    list.map(async (mem) => {
-      if (seen.healthy.has(mem.id)) return true;
-      const ok = mem.clientURLs[0] ? await healthy(mem.clientURLs[0]) : false;
-      if (ok) seen.healthy.add(mem.id);
-      return ok;
+  const answers = await Promise.all(
+    list.map(async (mem): Promise<string | undefined> => {
+      if (seen.healthy.has(mem.id)) return undefined;
+      if (!mem.clientURLs[0]) return "it has not published its client URLs yet";
+      const answer = await health(mem.clientURLs[0]);
+      if ("reason" in answer) return answer.reason;
+      seen.healthy.add(mem.id);
+      return undefined;
     }),
   );
+  // Each member's health: true, or why not.
+  const healthy = answers.map((why) => why === undefined);
   for (const m of ctx.plan.machines) {
     if (!booted.has(m.name)) continue;
     const i = list.findIndex((mem) => mem.clientURLs.some((u) => hostOf(u) === m.address));
     if (i >= 0) {
-      ctx.progress.machine(
-        m.name,
-        health[i] ? "booted; etcd member healthy" : "booted; etcd member starting",
-      );
+      const why = answers[i];
+      if (why === undefined) seen.why.delete(m.name);
+      else seen.why.set(m.name, why);
+      if (healthy[i]) ctx.progress.machine(m.name, "booted; etcd member healthy", "done");
+      else ctx.progress.machine(m.name, "booted; etcd member starting");
     } else {
-      ctx.progress.machine(m.name, full ? "booted; etcd proxy" : "booted; etcd joining");
+      if (full) ctx.progress.machine(m.name, "booted; etcd proxy", "done");
+      else ctx.progress.machine(m.name, "booted; etcd joining");
     }
   }
-  const ready = booted.size === ctx.plan.machines.length && full && health.every(Boolean);
+  const ready = booted.size === ctx.plan.machines.length && full && healthy.every(Boolean);
   return { ready, booted, members: list };
 }
 
-/** The member list as the first answering machine sees it. */
-async function memberList(
-  machines: MachinePlan[],
-  clientUrls: Map<string, string>,
-): Promise<EtcdMember[]> {
+/** The member list as the first answering machine sees it; why the others did not answer goes to seen.why. */
+async function memberList(machines: MachinePlan[], seen: Seen): Promise<EtcdMember[]> {
   for (const m of machines) {
-    let url = clientUrls.get(m.name);
+    let url = seen.clientUrls.get(m.name);
     if (url === undefined) {
-      url = await findClientUrl(m.address);
-      if (url !== undefined) clientUrls.set(m.name, url);
+      const found = await findClientUrl(m.address);
+      if ("reason" in found) {
+        seen.why.set(m.name, found.reason);
+        continue;
+      }
+      url = found.value;
+      seen.clientUrls.set(m.name, url);
     }
-    const list = url ? await members(url) : undefined;
-    if (list && list.length > 0) return list;
+    const list = await members(url);
+    if ("reason" in list) seen.why.set(m.name, list.reason);
+    else if (list.value.length > 0) return list.value;
   }
   return [];
 }
@@ -211,22 +225,29 @@ function hostOf(url: string): string {
   try {
     return new URL(url).hostname;
   } catch {
+    // A member published a URL that does not parse: it matches no machine.
     return "";
   }
 }
 
-async function timedOut(ctx: UpContext, last: Readiness | undefined): Promise<UpFailure> {
-  const seconds = Math.round(ctx.options.timeoutMs / 1000);
-  const found = last?.members.length ?? 0;
-  const notBooted = ctx.plan.machines.find((m) => !last?.booted.has(m.name));
+async function timedOut(
+  ctx: UpContext,
+  timeoutMs: number,
+  last: Readiness,
+  seen: Seen,
+): Promise<UpFailure> {
+  const seconds = Math.round(timeoutMs / 1000);
+  const found = last.members.length ?? 0;
+  const notBooted = ctx.plan.machines.find((m) => !last.booted.has(m.name));
   if (notBooted) {
     // Its boot waits on etcd (Type=notify) when etcd never joined a cluster: say so, with etcd's journal.
     const waiting = (await agentStatus(notBooted))?.units.find(
       (u) => ETCD_UNITS.includes(u.name) && u.active === "activating",
     );
     if (waiting) {
+      const why = seen.why.get(notBooted.name);
       return new UpFailure(
-        `timed out after ${seconds}s: ${notBooted.name}'s ${waiting.name} is still starting (etcd has ${found} of ${ctx.spec.etcdSize} healthy members)`,
+        `timed out after ${seconds}s: ${notBooted.name}'s ${waiting.name} is still starting (etcd has ${found} of ${ctx.spec.etcdSize} healthy members${why ? `; ${why}` : ""})`,
         notBooted.name,
         waiting.name,
         await journalTail(notBooted, waiting.name),
@@ -242,12 +263,16 @@ async function timedOut(ctx: UpContext, last: Readiness | undefined): Promise<Up
   // The first machine that is not a healthy member: its etcd journal says why.
   const m =
     ctx.plan.machines.find(
-      (mm) => !last?.members.some((mem) => mem.clientURLs.some((u) => hostOf(u) === mm.address)),
+      (mm) => !last.members.some((mem) => mem.clientURLs.some((u) => hostOf(u) === mm.address)),
     ) ?? ctx.plan.machines[0];
   const status = m ? await agentStatus(m) : undefined;
-  const unit = status?.units.find((u) => ETCD_UNITS.includes(u.name))?.name ?? ETCD_UNITS[0];
+  // The etcd unit the user-data started (both are installed; the other stays inactive).
+  const etcdUnits = status?.units.filter((u) => ETCD_UNITS.includes(u.name)) ?? [];
+  const unit =
+    (etcdUnits.find((u) => u.active !== "inactive") ?? etcdUnits[0])?.name ?? ETCD_UNITS[0];
+  const why = m && seen.why.get(m.name);
   return new UpFailure(
-    `timed out after ${seconds}s: etcd has ${found} of ${ctx.spec.etcdSize} healthy members${m ? ` (${m.name} ${unit} is not one)` : ""}`,
+    `timed out after ${seconds}s: etcd has ${found} of ${ctx.spec.etcdSize} healthy members${m ? ` (${m.name} ${unit} is not one${why ? `: ${why}` : ""})` : ""}`,
     m?.name,
     unit,
     m && unit ? await journalTail(m, unit) : [],

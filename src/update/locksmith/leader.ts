@@ -4,7 +4,7 @@
  * gateway), so the cluster does not sit out an election timeout without a
  * leader. locksmith never did this.
  */
-import { healthy, hexId, memberStatus, members } from "../../etcd/index.js";
+import { health, hexId, memberStatus, members } from "../../etcd/index.js";
 import { exchange } from "../../host/index.js";
 
 export interface HandOff {
@@ -16,16 +16,18 @@ export interface HandOff {
 
 /** Moves leadership off the member at memberUrl if it leads; waits until a peer leads. */
 export async function handOffLeadership(memberUrl: string, timeoutMs = 10_000): Promise<HandOff> {
-  const self = await memberStatus(memberUrl);
-  if (!self)
-    return { moved: false, note: `etcd at ${memberUrl} does not answer; nothing to hand off` };
+  const asked = await memberStatus(memberUrl);
+  if ("reason" in asked)
+    return { moved: false, note: `etcd does not answer (${asked.reason}); nothing to hand off` };
+  const self = asked.value;
   if (self.leader !== self.memberId)
     return { moved: false, note: "this etcd member is not the leader" };
-  const peers = (await members(memberUrl)) ?? [];
+  const listed = await members(memberUrl);
+  const peers = "value" in listed ? listed.value : [];
   let target: { id: string; name: string } | undefined;
   for (const peer of peers) {
     if (peer.id === self.memberId || peer.clientURLs.length === 0) continue;
-    if (await healthy(peer.clientURLs[0] as string)) {
+    if ("value" in (await health(peer.clientURLs[0] as string))) {
       target = peer;
       break;
     }
@@ -46,7 +48,8 @@ export async function handOffLeadership(memberUrl: string, timeoutMs = 10_000): 
   // MoveLeader returns once the transfer is done; confirm the member sees it.
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const now = await memberStatus(memberUrl);
+    const answer = await memberStatus(memberUrl);
+    const now = "value" in answer ? answer.value : undefined;
     if (now && now.leader !== self.memberId && now.leader !== "0") {
       return {
         moved: true,

@@ -3,7 +3,7 @@
  * weekly, in the machine's local time) and a length in Go's duration
  * syntax (`1h30m`). Pure: every function takes the time it reasons about.
  */
-import { parseDuration } from "../../fleet/index.js";
+import { parseDuration } from "../../host/index.js";
 
 export interface RebootWindow {
   /** 0 (Sunday) to 6, or undefined for a daily window. */
@@ -55,12 +55,15 @@ export function parseRebootWindow(start: string, length: string): RebootWindow {
 function parseGoDuration(text: string): number {
   const sign = text.startsWith("-") ? -1 : 1;
   const body = /^[+-]/.test(text) ? text.slice(1) : text;
-  const ms = parseDuration(body);
-  if (ms === undefined) {
-    const why = /^\d+(\.\d*)?$/.test(body) ? "missing unit in duration" : "invalid duration";
-    throw new Error(`unable to parse duration: time: ${why} ${text}`);
+  if (/^0+$/.test(body)) return 0;
+  if (/^\d+(\.\d*)?$/.test(body))
+    throw new Error(`unable to parse duration: time: missing unit in duration ${text}`);
+  try {
+    return sign * parseDuration(body, "reboot window length");
+  } catch {
+    // Go's words, which locksmithd prints, rather than the flag parser's.
+    throw new Error(`unable to parse duration: time: invalid duration ${text}`);
   }
-  return sign * ms;
 }
 
 /** The window's start on the day `days` after ref's, in local time (days may be negative). */

@@ -72,6 +72,41 @@ export function failureScenarios(): void {
       expect(leaks(c, { bridge: false })).toEqual([]);
     }, 90_000);
 
+    it("says why etcd did not answer: in up's timeout and in status -o json", async () => {
+      // etcd runs and forms its cluster, but serves clients on a port shoal does not probe.
+      const c = cluster(
+        [
+          "#cloud-config",
+          "coreos:",
+          "  etcd2:",
+          "    listen-client-urls: http://$private_ipv4:12379",
+          "    advertise-client-urls: http://$private_ipv4:12379",
+          "    listen-peer-urls: http://$private_ipv4:2380",
+          "    initial-advertise-peer-urls: http://$private_ipv4:2380",
+          "  units:",
+          "    - name: etcd2.service",
+          "      command: start",
+          "",
+        ].join("\n"),
+        "$num_instances=1\n",
+      );
+      const refused =
+        "no etcd answers at http://127.17.8.101:2379 (connection refused) or http://127.17.8.101:4001 (connection refused)";
+      const r = await c.run(["up", "--provider", "process", "--timeout", "5s"]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(
+        `shoal: timed out after 5s: etcd has 0 of 1 healthy members (core-01 etcd2.service is not one: ${refused})`,
+      );
+      await c.ok(["up", "--provider", "process", "--no-wait"]);
+      const [machine] = JSON.parse((await c.ok(["status", "-o", "json"])).stdout) as Array<{
+        state: string;
+        etcd?: unknown;
+        etcdError?: string;
+      }>;
+      expect(machine).toMatchObject({ state: "running", etcdError: refused });
+      expect(machine?.etcd).toBeUndefined();
+    }, 60_000);
+
     it("leaves no orphans on Ctrl-C", async () => {
       const c = cluster(
         readFileSync(
@@ -103,7 +138,7 @@ export function failureScenarios(): void {
       expect(existsSync(join(c.dir, ".shoal"))).toBe(false);
     }, 90_000);
 
-    it("runs doctor's fix when etcd is missing, and says what to install when it cannot", async () => {
+    it("says what to install when etcd is missing and shoal cannot install it (exit 1)", async () => {
       const c = cluster("#cloud-config\n");
       const r = await shoal(["up", "--provider", "process"], {
         cwd: c.dir,

@@ -155,6 +155,7 @@ export interface MachineJson {
   machineId?: string;
   updateChannel?: string;
   etcd?: { memberId: string; health: boolean; leader: string; isLeader: boolean };
+  etcdError?: string;
   units?: Array<{ name: string; active: string; sub: string }>;
 }
 

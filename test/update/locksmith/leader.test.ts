@@ -34,7 +34,9 @@ afterAll(async () => {
 async function leader(): Promise<{ id: string; url: string }> {
   return waitFor(
     async () => {
-      const all = await Promise.all(urls.map((u) => memberStatus(u)));
+      const all = (await Promise.all(urls.map((u) => memberStatus(u)))).map((a) =>
+        "value" in a ? a.value : undefined,
+      );
       const ids = new Set(all.map((s) => s?.leader));
       if (ids.size !== 1 || all.some((s) => !s || s.leader === "0")) return undefined;
       const id = all[0]?.leader as string;
@@ -170,7 +172,8 @@ describe("locksmithd on real etcd", () => {
         healthy: async () => true,
         handOffLeadership: () => handOffLeadership(m.url),
         async reboot() {
-          const status = await memberStatus(m.url);
+          const answer = await memberStatus(m.url);
+          const status = "value" in answer ? answer.value : undefined;
           reboots.push({
             id: m.id,
             holders: (await inspect.get()).holders,

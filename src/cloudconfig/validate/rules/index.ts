@@ -10,7 +10,7 @@ import { checkWriteFilesUnderCoreos } from "./write-files-under-coreos.js";
 /** A rule looks at the weak tree and returns what it finds; it never throws on bad input. */
 export type Rule = (root: ValueNode) => Finding[];
 
-/** Upstream's rules, in upstream's order (spec §6.4). */
+/** coreos-cloudinit's validation rules, in its order (findings come out in that order). */
 export const allRules: readonly Rule[] = [
   checkDiscoveryUrl,
   checkEncoding,

@@ -3,7 +3,7 @@ import type { ValueKind, ValueNode } from "../../tree.js";
 import { error, type Finding, warning } from "../finding.js";
 import { unknownKeyHint } from "../hints.js";
 
-/** The kinds a field of each type accepts (spec §6.3); null fits nothing. */
+/** The YAML kinds a field of each type accepts (a string takes any scalar); null fits nothing. */
 const ACCEPTS: Record<Field["type"], readonly ValueKind[]> = {
   string: ["string", "int", "float", "bool"],
   bool: ["bool"],
