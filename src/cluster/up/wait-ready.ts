@@ -23,6 +23,7 @@ const AGENT_RETRY_MS = 25;
 export const waitReady: Step = {
   name: "wait until ready",
   async run(ctx) {
+    await ctx.discoveryServed;
     if (!ctx.options.wait) return;
     const deadline = Date.now() + ctx.options.timeoutMs;
     const stop = new AbortController();
