@@ -32,7 +32,12 @@ export async function openStore(spec: StoreSpec, onError?: (err: unknown) => voi
   // existing server for a token, and etcd's gRPC client is weight a SQLite server does not need.
   if (spec.kind === "sqlite") {
     const { SqliteStore } = await import("./sqlite-store.js");
-    return new SqliteStore(spec.path);
+    try {
+      return new SqliteStore(spec.path);
+    } catch (err) {
+      // SQLite's own words ("unable to open database file") do not say which file.
+      throw new Error(`cannot open the SQLite store ${spec.path}: ${(err as Error).message}`);
+    }
   }
   const { EtcdStore } = await import("./etcd-store.js");
   return EtcdStore.open(spec.endpoints, onError);

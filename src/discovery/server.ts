@@ -9,6 +9,14 @@ import { DiscoveryService } from "./service.js";
 
 export interface DiscoveryServerOptions {
   listen: { host: string; port: number };
+  /**
+   * An already listening socket inherited from the parent (`shoal up` binds
+   * it, so the token URL is known before this process has loaded); `listen`
+   * then only names the host in URLs.
+   */
+  listenFd?: number;
+  /** Tokens to create before serving: the first token of `shoal up`'s new server. */
+  tokens?: Array<{ token: string; size: number }>;
   /** "sqlite:PATH" | "etcd:URL[,URL...]" */
   store: string;
   publicUrl?: string;
@@ -61,12 +69,19 @@ export async function startDiscoveryServer(opts: DiscoveryServerOptions): Promis
   const metrics = createMetrics(() => store.stats(clock.now()));
   const http = createServer();
   try {
+    // Stored before listening: clients queued on an inherited socket already hold their URLs.
+    const now = clock.now();
+    for (const { token, size } of opts.tokens ?? []) {
+      await store.createToken({ token, size, createdAt: now, expiresAt: now + tokenTtlMs });
+    }
     await new Promise<void>((resolve, reject) => {
       http.once("error", reject);
-      http.listen(opts.listen.port, opts.listen.host, () => {
+      const listening = () => {
         http.off("error", reject);
         resolve();
-      });
+      };
+      if (opts.listenFd !== undefined) http.listen({ fd: opts.listenFd }, listening);
+      else http.listen(opts.listen.port, opts.listen.host, listening);
     });
   } catch (err) {
     await store.close();

@@ -1,6 +1,7 @@
 import { join } from "node:path";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { DEFAULTS, newToken, parseListen, startDiscoveryServer } from "../../discovery/index.js";
+import { UsageError } from "../../errors/index.js";
 import { parseCount, parseDuration, stateDir } from "../../host/index.js";
 import type { IO } from "../io.js";
 
@@ -11,6 +12,15 @@ interface ServeFlags {
   tokenTtl: string;
   maxSize: string;
   newRate: string;
+  listenFd?: string;
+  token?: string[];
+}
+
+/** `--token TOKEN:SIZE`, a token to create before serving. */
+function parseTokenFlag(text: string): { token: string; size: number } {
+  const m = /^([A-Za-z0-9_-]+):(\d+)$/.exec(text);
+  if (!m) throw new UsageError(`bad --token "${text}": expected TOKEN:SIZE`);
+  return { token: m[1] as string, size: parseCount(m[2] as string, "--token", 1, 10_000) };
 }
 
 export function discoveryCommand(io: IO, setExit: (code: number) => void): Command {
@@ -38,9 +48,20 @@ export function discoveryCommand(io: IO, setExit: (code: number) => void): Comma
       "new tokens per minute per client address; 0 = no limit",
       String(DEFAULTS.newRate),
     )
+    // For `shoal up`, which binds the socket and names the first token before this loads.
+    .addOption(new Option("--listen-fd <fd>", "serve on this inherited socket").hideHelp())
+    .addOption(
+      new Option("--token <token:size>", "create this token before serving")
+        .hideHelp()
+        .argParser((v: string, prev: string[] = []) => [...prev, v]),
+    )
     .action(async (flags: ServeFlags) => {
       const server = await startDiscoveryServer({
         listen: parseListen(flags.listen),
+        ...(flags.listenFd !== undefined
+          ? { listenFd: parseCount(flags.listenFd, "--listen-fd", 3, 1024) }
+          : {}),
+        tokens: (flags.token ?? []).map(parseTokenFlag),
         store: flags.store ?? `sqlite:${join(stateDir(io.env), "discovery.db")}`,
         publicUrl: flags.publicUrl,
         tokenTtlMs: parseDuration(flags.tokenTtl, "--token-ttl"),

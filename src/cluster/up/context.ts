@@ -45,6 +45,8 @@ export interface UpContext {
   provider: Provider;
   plan: ClusterPlan;
   discoveryUrl: string;
+  /** Settles when the discovery server answers (a new local one is still loading as machines boot). */
+  discoveryServed?: Promise<void>;
   /** The user-data sections that configure etcd; no etcd wait without one. */
   etcdSections: string[];
   /** Undo actions, run in reverse when a later step fails. */

@@ -12,12 +12,14 @@ export const discoveryToken: Step = {
       ctx.discoveryUrl = ctx.previous.discoveryUrl;
       return;
     }
-    ctx.discoveryUrl = await freshToken(
+    const token = await freshToken(
       ctx.spec.discovery,
       ctx.spec.etcdSize,
       ctx.provider.hostAddress(ctx.spec.subnet),
       ctx.options.env,
     );
+    ctx.discoveryUrl = token.url;
+    ctx.discoveryServed = token.served;
     ctx.progress.say(`Discovery token: ${ctx.discoveryUrl}`);
   },
 };

@@ -22,6 +22,7 @@ const AGENT_RETRY_MS = 25;
 export const waitReady: Step = {
   name: "wait until ready",
   async run(ctx) {
+    await ctx.discoveryServed;
     const { wait } = ctx.options;
     if (!wait) return;
     const deadline = Date.now() + wait.timeoutMs;
