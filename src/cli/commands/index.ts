@@ -22,5 +22,6 @@ export const COMMANDS: Record<string, CommandFactory> = {
   fleetd: (io, setExit) => import("./fleetd.js").then((m) => m.fleetdCommand(io, setExit)),
   fleetctl: (io, setExit) => import("./fleetctl.js").then((m) => m.fleetctlCommand(io, setExit)),
   machine: (io, setExit) => import("./machine.js").then((m) => m.machineCommand(io, setExit)),
+  updates: (io, setExit) => import("./updates.js").then((m) => m.updatesCommand(io, setExit)),
   validate: (io, setExit) => import("./validate.js").then((m) => m.validateCommand(io, setExit)),
 };
