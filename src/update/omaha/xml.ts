@@ -24,6 +24,7 @@ const builder = new XMLBuilder({
   format: true,
   indentBy: "    ",
   suppressEmptyNode: false,
+  suppressBooleanAttributes: false,
   processEntities: true,
 });
 
