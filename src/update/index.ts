@@ -1,4 +1,6 @@
 /** Releases and channels: the Omaha protocol, the update server and its store, the machine's update engine. */
+
+export * from "./engine/index.js";
 export * from "./omaha/index.js";
 export * from "./release/index.js";
 export { ensureBaseReleases, type PublishOptions, publishRelease } from "./server/releases.js";

@@ -1,0 +1,41 @@
+/**
+ * update_engine_client's words: `-status` prints the five GetStatus fields
+ * as KEY=VALUE lines on stdout; `-watch_for_updates` logs each StatusUpdate
+ * as glog lines ("Got status update:" and the fields) on stderr.
+ */
+import type { EngineState } from "./status.js";
+
+/** printf's %f: six decimals. */
+const fixed6 = (n: number) => n.toFixed(6);
+
+export function formatStatus(s: EngineState): string {
+  return [
+    `LAST_CHECKED_TIME=${s.lastCheckedTime}`,
+    `PROGRESS=${fixed6(s.progress)}`,
+    `CURRENT_OP=${s.status}`,
+    `NEW_VERSION=${s.newVersion}`,
+    `NEW_SIZE=${s.newSize}`,
+    "",
+  ].join("\n");
+}
+
+/** glog's prefix: `I1130 08:16:55.123456 <pid> <file>:<line>] `. */
+export function glogPrefix(at: Date, pid: number, source: string): string {
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  const micros = String(at.getUTCMilliseconds() * 1000).padStart(6, "0");
+  return `I${p2(at.getUTCMonth() + 1)}${p2(at.getUTCDate())} ${p2(at.getUTCHours())}:${p2(at.getUTCMinutes())}:${p2(at.getUTCSeconds())}.${micros} ${String(pid).padStart(5)} ${source}] `;
+}
+
+export function formatStatusUpdate(s: EngineState, at: Date, pid: number): string {
+  const prefix = glogPrefix(at, pid, "update_engine_client.cc:75");
+  return [
+    "Got status update:",
+    `  last_checked_time: ${s.lastCheckedTime}`,
+    `  progress: ${s.progress}`,
+    `  current_operation: ${s.status}`,
+    `  new_version: ${s.newVersion}`,
+    `  new_size: ${s.newSize}`,
+  ]
+    .map((line) => `${prefix}${line}\n`)
+    .join("");
+}
