@@ -128,6 +128,16 @@ describe("update server", () => {
       newVersion: "",
     });
 
+    // An error from a machine that was offered nothing (a failed check) is recorded, not a rollout failure.
+    await omaha(url, {
+      machineId: "m0",
+      version: "1.1.0",
+      updateCheck: false,
+      events: [{ type: 3, result: 0, errorCode: 2503 }],
+    });
+    expect(store.instance("m0")?.lastError).toBe("error code 2503 (HTTP 503)");
+    expect(store.channel("stable")?.paused).toBeUndefined();
+
     // core-02 fails to verify the payload: the rollout stops there.
     await omaha(url, { machineId: "m2", alias: "core-02", version: "0.1.0" });
     await omaha(url, {

@@ -131,9 +131,13 @@ export class UpdateService {
     this.hooks.event?.(e);
     this.store.recordEvent(app.machineId, now, { ...e, version: app.version });
     if (e.result === EventResult.Error) {
-      const failed = inst.newVersion || this.store.channel(app.track)?.release.version || "?";
       inst.status = "UPDATE_STATUS_REPORTING_ERROR_EVENT";
-      inst.lastError = `${describeErrorCode(e.errorCode)} updating to ${failed}`;
+      if (!inst.newVersion) {
+        // No release was offered to it: nothing of the rollout failed.
+        inst.lastError = describeErrorCode(e.errorCode);
+        return;
+      }
+      inst.lastError = `${describeErrorCode(e.errorCode)} updating to ${inst.newVersion}`;
       const who = inst.alias || inst.machineId;
       this.store.pause(app.track, `${who} reported ${inst.lastError}`, now);
       return;
