@@ -25,6 +25,7 @@ export {
   REGULAR_FUZZ_S,
   type Scheduled,
 } from "./schedule.js";
+export { type Checker, CheckScheduler } from "./scheduler.js";
 export {
   chooseBoot,
   markGood,
