@@ -85,6 +85,21 @@ export class UpdateService {
     if (app.machineId === "") return badRequest("<app> has no machineid");
 
     const now = this.options.now();
+    // One transaction per request: the machine's row, its events and a pause land together.
+    const updateCheck = this.store.atomically(() => this.record(app, now));
+    return {
+      status: 200,
+      headers: { "content-type": "text/xml; charset=utf-8" },
+      body: renderResponse({
+        appId: app.appId,
+        events: app.events.length,
+        ping: app.ping,
+        ...(updateCheck ? { updateCheck } : {}),
+      }),
+    };
+  }
+
+  private record(app: OmahaApp, now: number): UpdateCheckAnswer | undefined {
     const inst = this.instanceOf(app, now);
     for (const e of app.events) this.onEvent(inst, app, e, now);
     let updateCheck: UpdateCheckAnswer | undefined;
@@ -100,16 +115,7 @@ export class UpdateService {
       }
     }
     this.store.saveInstance(inst);
-    return {
-      status: 200,
-      headers: { "content-type": "text/xml; charset=utf-8" },
-      body: renderResponse({
-        appId: app.appId,
-        events: app.events.length,
-        ping: app.ping,
-        ...(updateCheck ? { updateCheck } : {}),
-      }),
-    };
+    return updateCheck;
   }
 
   private instanceOf(app: OmahaApp, now: number): Instance {
@@ -129,7 +135,15 @@ export class UpdateService {
 
   private onEvent(inst: Instance, app: OmahaApp, e: OmahaEvent, now: number): void {
     this.hooks.event?.(e);
-    this.store.recordEvent(app.machineId, now, { ...e, version: app.version });
+    const rebooted =
+      e.type === EventType.UpdateComplete &&
+      e.result === EventResult.SuccessReboot &&
+      isVersion(e.previousVersion ?? "") &&
+      e.previousVersion !== app.version;
+    // Every check carries an event 3/2; only the one after an update's reboot says anything.
+    const routine = e.type === EventType.UpdateComplete && e.result === EventResult.SuccessReboot;
+    if (!routine || rebooted)
+      this.store.recordEvent(app.machineId, now, { ...e, version: app.version });
     if (e.result === EventResult.Error) {
       inst.status = "UPDATE_STATUS_REPORTING_ERROR_EVENT";
       if (!inst.newVersion) {
@@ -146,12 +160,7 @@ export class UpdateService {
     else if (e.type === EventType.DownloadFinished) inst.status = "UPDATE_STATUS_VERIFYING";
     else if (e.type === EventType.UpdateComplete && e.result === EventResult.Success)
       inst.status = "UPDATE_STATUS_UPDATED_NEED_REBOOT";
-    else if (
-      e.type === EventType.UpdateComplete &&
-      e.result === EventResult.SuccessReboot &&
-      isVersion(e.previousVersion ?? "") &&
-      e.previousVersion !== app.version
-    ) {
+    else if (rebooted) {
       // Back from the reboot on the new version: the update is done.
       inst.status = "UPDATE_STATUS_IDLE";
       inst.newVersion = "";

@@ -83,6 +83,8 @@ const release = (r: ReleaseRow): Release => ({
 export class UpdateStore {
   readonly payloadDir: string;
   private readonly q;
+  /** Built once: wrapping a function per call costs more than the queries it runs. */
+  private readonly inTransaction;
 
   /** Opens (creating) the store in `dir`; SQLite is loaded here, not by whoever imports the module. */
   static async open(dir: string): Promise<UpdateStore> {
@@ -100,6 +102,7 @@ export class UpdateStore {
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 5000");
     db.exec(SCHEMA);
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
     this.q = {
       meta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
       setMeta: db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)"),
@@ -198,6 +201,11 @@ export class UpdateStore {
         return { ...r, id: Number(info.lastInsertRowid) };
       })
       .immediate();
+  }
+
+  /** Runs `fn` in one write transaction. */
+  atomically<T>(fn: () => T): T {
+    return this.inTransaction.immediate(fn) as T;
   }
 
   /** Pauses the channel's current release; false when it already was. */
