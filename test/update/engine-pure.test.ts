@@ -67,7 +67,7 @@ describe("update_engine status transitions", () => {
     );
     const watched = formatStatusUpdate(s, new Date(Date.UTC(2026, 10, 30, 8, 5, 9, 12)), 42);
     expect(watched.split("\n")[0]).toBe(
-      "I1130 08:05:09.012000    42 update_engine_client.cc:75] Got status update:",
+      "I1130 08:05:09.012000    42 update_engine_client.cc:80] Got status update:",
     );
     expect(watched).toContain("]   current_operation: UPDATE_STATUS_DOWNLOADING\n");
   });

@@ -4,109 +4,27 @@
  * slot directory, and tampered or wrongly signed payloads refused with the
  * slot untouched.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  type EngineState,
-  fetchHttp,
   generateSigningKey,
   type Http,
   PREF_PREVIOUS_VERSION,
-  Prefs,
   renderResponse,
-  SlotDirs,
-  UpdateEngine,
 } from "../../src/update/index.js";
 import { Owner } from "../discovery/helpers.js";
 import { shoal } from "../helpers/cli.js";
-import { releaseTree, serveUpdates } from "./helpers.js";
+import { machine, updateServer } from "./machine.js";
 
 const owner = new Owner();
 afterEach(() => owner.cleanup());
 
-interface Machine {
-  root: string;
-  slots: SlotDirs;
-  prefs: Prefs;
-  statuses: string[];
-  engine: UpdateEngine;
-  setConf(text: string): void;
-}
-
-function machine(opts: {
-  server: string;
-  version: string;
-  group: string;
-  publicKey: string;
-  http?: Http;
-}): Machine {
-  const root = owner.tempDir("shoal-machine-");
-  const file = (p: string) => join(root, p);
-  mkdirSync(file("usr/share/coreos"), { recursive: true });
-  mkdirSync(file("etc/coreos"), { recursive: true });
-  writeFileSync(
-    file("usr/share/coreos/release"),
-    `COREOS_RELEASE_VERSION=${opts.version}\nCOREOS_RELEASE_BOARD=amd64-usr\n`,
-  );
-  writeFileSync(
-    file("usr/share/coreos/update.conf"),
-    `GROUP=stable\nSERVER=${opts.server}/v1/update/\n`,
-  );
-  const setConf = (text: string) => writeFileSync(file("etc/coreos/update.conf"), text);
-  setConf(`GROUP=${opts.group}\n`);
-  const slots = new SlotDirs(file("var/lib/shoal/slots"));
-  const prefs = new Prefs(file("var/lib/update_engine/prefs"));
-  const statuses: string[] = [];
-  const engine = new UpdateEngine({
-    readFile: (p) => (existsSync(file(p)) ? readFileSync(file(p), "utf8") : undefined),
-    slots,
-    prefs,
-    http: opts.http ?? fetchHttp,
-    publicKey: opts.publicKey,
-    machineId: `id-${root.slice(-6)}`,
-    bootId: "{boot-1}",
-    alias: "core-01",
-    now: Date.now,
-    onStatus: (s: EngineState) => statuses.push(s.status),
-  });
-  return { root, slots, prefs, statuses, engine, setConf };
-}
-
-async function updateServer() {
-  const dir = owner.tempDir("shoal-updates-");
-  const store = join(dir, "store");
-  const { proc, url } = await serveUpdates(["--listen", "127.0.0.1:0", "--store", store]);
-  owner.defer(() => proc.kill());
-  const publicKey = await (await fetch(`${url}/v1/key`)).text();
-  const publish = async (channel: string, version: string, ...extra: string[]) => {
-    const res = await shoal([
-      "updates",
-      "publish",
-      "--store",
-      store,
-      "--channel",
-      channel,
-      "--version",
-      version,
-      ...extra,
-      releaseTree(join(dir, `tree-${channel}-${version}`), version),
-    ]);
-    expect(res.code, res.stderr).toBe(0);
-    // The store names a payload by its sha256, which publish prints.
-    const sha256 = /sha256 (\S+)\)/.exec(res.stdout)?.[1] as string;
-    return join(store, "payloads", `${Buffer.from(sha256, "base64").toString("hex")}.tar.gz`);
-  };
-  const status = async () =>
-    JSON.parse((await shoal(["updates", "status", "--store", store, "-o", "json"])).stdout);
-  return { url, store, publicKey, publish, status };
-}
-
 describe("update engine against the update server", () => {
   it("installs the channel's release into the passive slot and ends needing a reboot", async () => {
-    const server = await updateServer();
+    const server = await updateServer(owner);
     await server.publish("stable", "1.1.0");
-    const m = machine({
+    const m = machine(owner, {
       server: server.url,
       version: "0.1.0",
       group: "stable",
@@ -151,7 +69,7 @@ describe("update engine against the update server", () => {
 
     // Until the reboot, a check only pings; a new engine (a restart) starts in NEED_REBOOT.
     expect((await m.engine.check()).outcome).toBe("skipped");
-    const restarted = machine({
+    const restarted = machine(owner, {
       server: server.url,
       version: "0.1.0",
       group: "stable",
@@ -163,9 +81,9 @@ describe("update engine against the update server", () => {
   });
 
   it("re-reads GROUP before every check and follows the new channel", async () => {
-    const server = await updateServer();
+    const server = await updateServer(owner);
     await server.publish("beta", "2.0.0");
-    const m = machine({
+    const m = machine(owner, {
       server: server.url,
       version: "0.1.0",
       group: "stable",
@@ -180,9 +98,9 @@ describe("update engine against the update server", () => {
   });
 
   it("refuses a payload tampered with on the server's disk: error event, slot untouched, rollout paused", async () => {
-    const server = await updateServer();
+    const server = await updateServer(owner);
     await server.publish("stable", "1.1.0");
-    const m = machine({
+    const m = machine(owner, {
       server: server.url,
       version: "0.1.0",
       group: "stable",
@@ -223,9 +141,9 @@ describe("update engine against the update server", () => {
   });
 
   it("refuses a payload not signed by the key it holds (error code 12), slot untouched", async () => {
-    const server = await updateServer();
+    const server = await updateServer(owner);
     await server.publish("alpha", "3.0.0");
-    const m = machine({
+    const m = machine(owner, {
       server: server.url,
       version: "0.1.0",
       group: "alpha",
@@ -269,7 +187,7 @@ describe("update engine against the update server", () => {
       },
       download: () => Promise.reject(new Error("must not download")),
     };
-    const m = machine({
+    const m = machine(owner, {
       server: "http://127.0.0.1:1",
       version: "1.1.0",
       group: "stable",

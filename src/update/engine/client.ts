@@ -1,7 +1,7 @@
 /**
  * update_engine_client's words: `-status` prints the five GetStatus fields
- * as KEY=VALUE lines on stdout; `-watch_for_updates` logs each StatusUpdate
- * as glog lines ("Got status update:" and the fields) on stderr.
+ * as KEY=VALUE lines on stdout; everything else it says goes to stderr as
+ * glog lines (`-watch_for_updates` logs "Got status update:" and the fields).
  */
 import type { EngineState } from "./status.js";
 
@@ -19,15 +19,21 @@ export function formatStatus(s: EngineState): string {
   ].join("\n");
 }
 
-/** glog's prefix: `I1130 08:16:55.123456 <pid> <file>:<line>] `. */
-export function glogPrefix(at: Date, pid: number, source: string): string {
+/** One glog line: `I1130 08:16:55.123456    42 update_engine_client.cc:80] text`. */
+export function glogLine(
+  severity: "I" | "E",
+  at: Date,
+  pid: number,
+  line: number,
+  text: string,
+): string {
   const p2 = (n: number) => String(n).padStart(2, "0");
   const micros = String(at.getUTCMilliseconds() * 1000).padStart(6, "0");
-  return `I${p2(at.getUTCMonth() + 1)}${p2(at.getUTCDate())} ${p2(at.getUTCHours())}:${p2(at.getUTCMinutes())}:${p2(at.getUTCSeconds())}.${micros} ${String(pid).padStart(5)} ${source}] `;
+  const stamp = `${p2(at.getUTCMonth() + 1)}${p2(at.getUTCDate())} ${p2(at.getUTCHours())}:${p2(at.getUTCMinutes())}:${p2(at.getUTCSeconds())}.${micros}`;
+  return `${severity}${stamp} ${String(pid).padStart(5)} update_engine_client.cc:${line}] ${text}\n`;
 }
 
 export function formatStatusUpdate(s: EngineState, at: Date, pid: number): string {
-  const prefix = glogPrefix(at, pid, "update_engine_client.cc:75");
   return [
     "Got status update:",
     `  last_checked_time: ${s.lastCheckedTime}`,
@@ -36,6 +42,6 @@ export function formatStatusUpdate(s: EngineState, at: Date, pid: number): strin
     `  new_version: ${s.newVersion}`,
     `  new_size: ${s.newSize}`,
   ]
-    .map((line) => `${prefix}${line}\n`)
+    .map((text, i) => glogLine("I", at, pid, 80 + i, text))
     .join("");
 }

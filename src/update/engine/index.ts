@@ -1,4 +1,5 @@
-export { formatStatus, formatStatusUpdate, glogPrefix } from "./client.js";
+export { formatStatus, formatStatusUpdate, glogLine } from "./client.js";
+export { type ClientIO, parseClientFlags, runEngineClient } from "./client-run.js";
 export {
   DEFAULT_SERVER,
   parseKeyValues,
@@ -6,6 +7,7 @@ export {
   UPDATE_CONF_PATHS,
   type UpdateSettings,
 } from "./config.js";
+export { type EngineDaemon, startEngineDaemon } from "./daemon.js";
 export {
   type CheckResult,
   type EngineDeps,
