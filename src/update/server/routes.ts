@@ -7,48 +7,18 @@
 import { createReadStream, statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
+import { BodyTooLarge, readBody, writeReply } from "../../host/index.js";
 import type { Metrics } from "./metrics.js";
 import { badRequest, type Reply, type UpdateService } from "./service.js";
 import type { UpdateStore } from "./store.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES)
-      return reject(new BodyTooLarge());
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(new BodyTooLarge());
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 const text = (status: number, body: string, headers: Record<string, string> = {}): Reply => ({
   status,
   headers: { "content-type": "text/plain; charset=utf-8", ...headers },
   body,
 });
-
-function write(res: ServerResponse, reply: Reply, close = false): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(reply.status, {
-    ...reply.headers,
-    "content-length": Buffer.byteLength(reply.body),
-    ...(close ? { connection: "close" } : {}),
-  });
-  res.end(reply.body);
-}
 
 const PAYLOAD = /^\/v1\/payloads\/([0-9a-f]{64}\.tar\.gz)$/;
 
@@ -64,7 +34,7 @@ export function createHandler({ service, store, metrics, onError }: RouteOptions
     let route = "invalid";
     const done = (reply: Reply, close = false) => {
       metrics.requests.inc({ route, code: String(reply.status) });
-      write(res, reply, close);
+      writeReply(res, reply, close);
     };
     try {
       const path = (req.url ?? "/").split("?")[0] as string;
@@ -74,7 +44,7 @@ export function createHandler({ service, store, metrics, onError }: RouteOptions
         if (method !== "POST") return done(text(405, "use POST\n", { allow: "POST" }));
         let body: string;
         try {
-          body = await readBody(req);
+          body = await readBody(req, MAX_BODY_BYTES);
         } catch (err) {
           if (!(err instanceof BodyTooLarge)) throw err;
           return done(badRequest(`body larger than ${MAX_BODY_BYTES} bytes`), true);

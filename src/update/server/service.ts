@@ -3,6 +3,8 @@
  * (version, channel, events), pause a channel's rollout on a failure event,
  * and answer an update check with `noupdate` or the channel's release.
  */
+
+import type { Reply } from "../../host/index.js";
 import {
   COREOS_APP_ID,
   ErrorCode,
@@ -24,11 +26,7 @@ import {
   type UpdateStore,
 } from "./store.js";
 
-export interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export type { Reply };
 
 export interface ServiceOptions {
   /** Where machines reach this server; payload URLs start with it. */
