@@ -17,6 +17,7 @@ import {
   UpdateStore,
 } from "../../update/index.js";
 import { type IO, type OutputFormat, writeJson } from "../io.js";
+import { serveUntilSignal } from "../serve.js";
 import { packageVersion } from "../version.js";
 
 const storeOption = () =>
@@ -72,14 +73,12 @@ export function updatesCommand(io: IO, setExit: (code: number) => void): Command
           onError: (err) =>
             io.stderr.write(`shoal updates: ${err instanceof Error ? err.message : String(err)}\n`),
         });
-        const stopped = new Promise<NodeJS.Signals>((resolve) => {
-          process.once("SIGTERM", resolve);
-          process.once("SIGINT", resolve);
-        });
-        io.stdout.write(`update server listening on ${server.url}\n`);
-        const signal = await stopped;
-        io.stderr.write(`shoal updates: ${signal}, shutting down\n`);
-        await server.close();
+        await serveUntilSignal(
+          io,
+          "shoal updates",
+          `update server listening on ${server.url}`,
+          () => server.close(),
+        );
         setExit(0);
       },
     );
