@@ -1,12 +1,25 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Owner } from "../discovery/helpers.js";
-import { shoal } from "../helpers/cli.js";
+import { SHOAL_BIN, shoal } from "../helpers/cli.js";
 import { omaha, releaseTree, serveUpdates } from "../update/helpers.js";
 
 const owner = new Owner();
+
+/** Runs a program to its end; its exit code and output. */
+function run(
+  bin: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(bin, args, { env: opts.env }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 afterEach(() => owner.cleanup());
 
 function tarball(dir: string, name: string, args: string[]): string {
@@ -212,5 +225,38 @@ describe("shoal updates serve | channels | status | resume", () => {
       expect(res.code, args.join(" ")).toBe(2);
       expect(res.stderr).toMatch(message);
     }
+  });
+});
+
+describe("shoal updates as an unprivileged user", () => {
+  it("publishes and lists, keeping the store (and its signing key) to its owner", async () => {
+    const dir = owner.tempDir("shoal-updates-");
+    chmodSync(dir, 0o777);
+    const tree = releaseTree(join(dir, "tree"), "1.1.0");
+    chmodSync(join(dir, "tree"), 0o755);
+    const nobody = (args: string[]) =>
+      run(
+        "setpriv",
+        ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, SHOAL_BIN, ...args],
+        {
+          env: { ...process.env, HOME: dir, SHOAL_STATE_DIR: join(dir, "state") },
+        },
+      );
+    const published = await nobody([
+      "updates",
+      "publish",
+      "--channel",
+      "alpha",
+      "--version",
+      "1.1.0",
+      tree,
+    ]);
+    expect(published.code, published.stderr).toBe(0);
+    const channels = await nobody(["updates", "channels"]);
+    expect(channels.stdout).toMatch(/^alpha +1\.1\.0 +/m);
+    const store = join(dir, "state", "updates");
+    expect(statSync(store)).toMatchObject({ uid: 65534 });
+    expect(statSync(store).mode & 0o777).toBe(0o700);
+    expect(statSync(join(store, "updates.db")).mode & 0o777).toBe(0o600);
   });
 });

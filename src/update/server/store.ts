@@ -5,7 +5,7 @@
  * commands (`shoal updates publish | resume | status`) open the same store
  * while a server runs: every answer is read from SQLite, nothing is cached.
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { generateSigningKey, type SigningKey } from "../release/index.js";
@@ -89,8 +89,13 @@ export class UpdateStore {
   /** Opens (creating) the store in `dir`; SQLite is loaded here, not by whoever imports the module. */
   static async open(dir: string): Promise<UpdateStore> {
     const { default: Sqlite } = await import("better-sqlite3");
+    // The database holds the signing key: the store is its owner's alone.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     mkdirSync(join(dir, "payloads"), { recursive: true });
-    return new UpdateStore(dir, new Sqlite(join(dir, "updates.db")));
+    const file = join(dir, "updates.db");
+    const db = new Sqlite(file);
+    chmodSync(file, 0o600);
+    return new UpdateStore(dir, db);
   }
 
   private constructor(
