@@ -124,6 +124,36 @@ describe("shoal updates publish", () => {
   });
 });
 
+describe("shoal updates publish, twice at once", () => {
+  it("takes exactly one of two publishes of the same version, and keeps only its payload", async () => {
+    const dir = owner.tempDir("shoal-updates-");
+    const store = join(dir, "store");
+    await shoal(["updates", "channels", "--store", store]);
+    const before = readdirSync(join(store, "payloads")).length;
+    const trees = [0, 1].map((i) => releaseTree(join(dir, `t${i}`), `2.0.${i}`));
+    const results = await Promise.all(
+      trees.map((tree) =>
+        shoal([
+          "updates",
+          "publish",
+          "--store",
+          store,
+          "--channel",
+          "beta",
+          "--version",
+          "2.0.0",
+          tree,
+        ]),
+      ),
+    );
+    expect(results.map((r) => r.code).sort()).toEqual([0, 2]);
+    expect(results.find((r) => r.code === 2)?.stderr).toContain(
+      "version 2.0.0 is not greater than beta's current 2.0.0",
+    );
+    expect(readdirSync(join(store, "payloads")).length).toBe(before + 1);
+  });
+});
+
 describe("shoal updates serve | channels | status | resume", () => {
   it("serves what publish adds, shows machines, and resumes a paused channel", async () => {
     const dir = owner.tempDir("shoal-updates-");
