@@ -61,6 +61,8 @@ describe("update server", () => {
       throw new Error(`expected an update, got ${JSON.stringify(reading)}`);
     expect(reading).toMatchObject({ version: "1.1.0", pollInterval: 90, size: published.size });
 
+    const head = await fetch(reading.urls[0] as string, { method: "HEAD" });
+    expect([head.status, head.headers.get("content-length")]).toEqual([200, String(reading.size)]);
     const res = await fetch(reading.urls[0] as string);
     expect(res.status).toBe(200);
     const bytes = Buffer.from(await res.arrayBuffer());
