@@ -20,6 +20,9 @@ export async function main(argv: readonly string[], io: IO): Promise<number> {
     .description("A CoreOS-style cluster on one Linux host in seconds")
     .version(packageVersion(), "-V, --version")
     .option("-v, --verbose", "show stack traces of unexpected errors")
+    // shoal's own options come before the command, so a command may have a --version of its
+    // own (`shoal updates publish --version 1.1.0`).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

@@ -4,7 +4,7 @@
  * etcd-style JSON error; nothing here may crash the process.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ShoalError } from "../errors/index.js";
+import { BodyTooLarge, readBody, writeReply } from "../host/index.js";
 import { badRequest, DiscoveryError, ErrorCode } from "./errors.js";
 import type { Metrics } from "./metrics.js";
 import { parseRequest } from "./protocol.js";
@@ -24,14 +24,6 @@ Tokens are valid for ${ttl}; sizes 1..${maxSize}. Health: ${url}/health. Metrics
 `;
 }
 
-/** A request body over MAX_BODY_BYTES: answered with 413 and a closed connection. */
-class BodyTooLarge extends ShoalError {
-  override name = "BodyTooLarge";
-  constructor() {
-    super(`request body larger than ${MAX_BODY_BYTES} bytes`);
-  }
-}
-
 /** Origin-form targets only; "//x" is a path here, not an authority. */
 function requestUrl(target: string): URL | undefined {
   if (!target.startsWith("/")) return undefined;
@@ -43,42 +35,12 @@ function requestUrl(target: string): URL | undefined {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  const chunked = req.headers["transfer-encoding"] !== undefined;
-  if (!chunked && Number(req.headers["content-length"] ?? 0) === 0) return Promise.resolve("");
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > MAX_BODY_BYTES) return reject(new BodyTooLarge());
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners("data");
-        reject(new BodyTooLarge());
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 function formOf(req: IncomingMessage, body: string): URLSearchParams {
   const type = req.headers["content-type"] ?? "";
   // Go's ParseForm reads the body for PUT and POST when it is a urlencoded form.
   return type.startsWith("application/x-www-form-urlencoded")
     ? new URLSearchParams(body)
     : new URLSearchParams();
-}
-
-function write(res: ServerResponse, reply: Reply, close = false): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(reply.status, {
-    ...reply.headers,
-    "content-length": Buffer.byteLength(reply.body),
-    ...(close ? { connection: "close" } : {}),
-  });
-  res.end(reply.body);
 }
 
 export interface RouteOptions {
@@ -93,7 +55,7 @@ export function createHandler({ service, metrics, ttlText, onError }: RouteOptio
     let route = "invalid";
     const done = (reply: Reply, close = false) => {
       metrics.requests.inc({ route, code: String(reply.status) });
-      write(res, reply, close);
+      writeReply(res, reply, close);
     };
     try {
       const url = requestUrl(req.url ?? "/");
@@ -101,7 +63,7 @@ export function createHandler({ service, metrics, ttlText, onError }: RouteOptio
         return done(errorReply(badRequest(ErrorCode.InvalidField, "request target is not a path")));
       let body: string;
       try {
-        body = await readBody(req);
+        body = await readBody(req, MAX_BODY_BYTES);
       } catch (err) {
         if (!(err instanceof BodyTooLarge)) throw err;
         const tooLarge = new DiscoveryError(413, ErrorCode.InvalidForm, err.message);

@@ -3,6 +3,7 @@
  * Long-polls wait on the store's subscriptions and the injected clock.
  */
 import { randomBytes } from "node:crypto";
+import type { Reply } from "../host/index.js";
 import type { Clock } from "./clock.js";
 import { DiscoveryError, ErrorCode, keyNotFound, nodeExists } from "./errors.js";
 import {
@@ -21,11 +22,7 @@ import {
 import { RateLimiter } from "./rate-limit.js";
 import type { Store } from "./store.js";
 
-export interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export type { Reply };
 
 export interface ServiceOptions extends Limits {
   publicUrl: string;

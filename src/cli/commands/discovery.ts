@@ -4,6 +4,7 @@ import { DEFAULTS, newToken, parseListen, startDiscoveryServer } from "../../dis
 import { UsageError } from "../../errors/index.js";
 import { parseCount, parseDuration, stateDir } from "../../host/index.js";
 import type { IO } from "../io.js";
+import { serveUntilSignal } from "../serve.js";
 
 interface ServeFlags {
   listen: string;
@@ -70,16 +71,12 @@ export function discoveryCommand(io: IO, setExit: (code: number) => void): Comma
         onError: (err) =>
           io.stderr.write(`shoal discovery: ${err instanceof Error ? err.message : String(err)}\n`),
       });
-      // A server is the one command that lives until a signal; it alone listens for them,
-      // from before the ready line, so a parent that signals right after it is heard.
-      const stopped = new Promise<NodeJS.Signals>((resolve) => {
-        process.once("SIGTERM", resolve);
-        process.once("SIGINT", resolve);
-      });
-      io.stdout.write(`discovery server listening on ${server.url}\n`);
-      const signal = await stopped;
-      io.stderr.write(`shoal discovery: ${signal}, shutting down\n`);
-      await server.close();
+      await serveUntilSignal(
+        io,
+        "shoal discovery",
+        `discovery server listening on ${server.url}`,
+        () => server.close(),
+      );
       setExit(0);
     });
   cmd

@@ -24,5 +24,6 @@ export const COMMANDS: Record<string, CommandFactory> = {
   locksmithctl: (io, setExit) =>
     import("./locksmithctl.js").then((m) => m.locksmithctlCommand(io, setExit)),
   machine: (io, setExit) => import("./machine.js").then((m) => m.machineCommand(io, setExit)),
+  updates: (io, setExit) => import("./updates.js").then((m) => m.updatesCommand(io, setExit)),
   validate: (io, setExit) => import("./validate.js").then((m) => m.validateCommand(io, setExit)),
 };
