@@ -80,20 +80,30 @@ export interface MemberStatus {
   memberId: string;
   leader: string;
   version: string;
+  /** Decimal strings, as the JSON gateway gives them ("" when absent). */
+  raftTerm: string;
+  raftIndex: string;
+  dbSize: number;
 }
 
-/** This member's id, the leader's id and etcd's version (POST /v3/maintenance/status). */
+/** This member's id, the leader's id, etcd's version, raft term and index, DB size (POST /v3/maintenance/status). */
 export async function memberStatus(clientUrl: string): Promise<MemberStatus | undefined> {
   try {
     const body = (await request(`${clientUrl}/v3/maintenance/status`, {})) as {
       header?: { member_id?: string };
       leader?: string;
       version?: string;
+      raftTerm?: string;
+      raftIndex?: string;
+      dbSize?: string;
     };
     return {
       memberId: body.header?.member_id ?? "",
       leader: body.leader ?? "",
       version: body.version ?? "",
+      raftTerm: body.raftTerm ?? "",
+      raftIndex: body.raftIndex ?? "",
+      dbSize: Number(body.dbSize ?? 0),
     };
   } catch {
     return undefined;

@@ -1,0 +1,83 @@
+import { join } from "node:path";
+import {
+  type Connection,
+  connectRegistry,
+  DEFAULT_PREFIX,
+  readLocalFleet,
+  type Snapshot,
+} from "../fleet/index.js";
+
+const REQUEST_TIMEOUT_MS = 1_000;
+
+/**
+ * One registry connection to the cluster's etcd, remade when the set of
+ * members that answer changes, with a watch on fleet's keys so a unit
+ * started with fleetctl shows without waiting for the next look.
+ */
+export class FleetSource {
+  private conn: Connection | undefined;
+  private endpoints = "";
+
+  constructor(
+    private readonly dir: string,
+    private readonly onChange: () => void,
+  ) {}
+
+  /** fleet's registry as one consistent read, or undefined when no member answers. */
+  async snapshot(
+    clientUrls: readonly string[],
+    machineNames: readonly string[],
+  ): Promise<Snapshot | undefined> {
+    const key = [...clientUrls].sort().join(",");
+    if (key !== this.endpoints) {
+      this.close();
+      this.endpoints = key;
+      if (clientUrls.length === 0) return undefined;
+      this.conn = connectRegistry({
+        endpoints: [...clientUrls],
+        prefix: this.prefix(machineNames),
+        requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      });
+      this.watch(this.conn);
+    }
+    if (!this.conn) return undefined;
+    try {
+      return await this.conn.registry.snapshot();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The registry of the last look, for fleetctl's start and stop. */
+  connection(): Connection | undefined {
+    return this.conn;
+  }
+
+  close(): void {
+    this.conn?.close();
+    this.conn = undefined;
+    this.endpoints = "";
+  }
+
+  /** The prefix fleetd was given in user-data, as it told its machine's fleetctl. */
+  private prefix(machineNames: readonly string[]): string {
+    for (const name of machineNames) {
+      const local = readLocalFleet(join(this.dir, ".shoal", "machines", name));
+      if (local)
+        return local.etcdKeyPrefix.endsWith("/") ? local.etcdKeyPrefix : `${local.etcdKeyPrefix}/`;
+    }
+    return DEFAULT_PREFIX;
+  }
+
+  private watch(conn: Connection): void {
+    void conn.registry.ns
+      .watch()
+      .prefix("")
+      .create()
+      .then((w) => {
+        w.on("data", () => this.onChange());
+        w.on("error", () => {}); // the client reconnects watchers itself
+      })
+      .catch(() => {}); // etcd gone meanwhile: the next look makes a new connection
+  }
+}
