@@ -7,9 +7,12 @@ import { machinePaths } from "../machine/index.js";
 import type { EtcdView, FleetView, MachineView, MemberView } from "./types.js";
 
 /** The host's answer alone (pid files and /proc): cheap enough to ask several times a second. */
-export async function hostStates(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
+export async function hostStates(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Map<string, MachineView["state"]>> {
   const rows = await status(dir, env, undefined, false);
-  return rows.map((r) => `${r.name}=${r.state}`).join(",");
+  return new Map(rows.map((r) => [r.name, r.state]));
 }
 
 /** What `shoal status -o json` says, with each running machine's uptime. */

@@ -16,25 +16,34 @@ const REQUEST_TIMEOUT_MS = 1_000;
  */
 export class FleetSource {
   private conn: Connection | undefined;
-  private endpoints = "";
+  private endpoints: string[] = [];
 
   constructor(
     private readonly dir: string,
     private readonly onChange: () => void,
   ) {}
 
-  /** fleet's registry as one consistent read, or undefined when no member answers. */
+  /**
+   * fleet's registry as one consistent read, or undefined when no member
+   * answers. The connection is remade only when a member appears that it
+   * does not know: the client itself steps over members that are down, so
+   * a halted machine costs neither a reconnect nor the watch.
+   */
   async snapshot(
     clientUrls: readonly string[],
     machineNames: readonly string[],
   ): Promise<Snapshot | undefined> {
-    const key = [...clientUrls].sort().join(",");
-    if (key !== this.endpoints) {
+    if (clientUrls.length === 0) {
+      this.close(); // nothing answers: no watch left retrying against machines that are gone
+      return undefined;
+    }
+    const known = new Set(this.endpoints);
+    if (clientUrls.some((u) => !known.has(u))) {
+      const endpoints = [...new Set([...this.endpoints, ...clientUrls])].sort();
       this.close();
-      this.endpoints = key;
-      if (clientUrls.length === 0) return undefined;
+      this.endpoints = endpoints;
       this.conn = connectRegistry({
-        endpoints: [...clientUrls],
+        endpoints,
         prefix: this.prefix(machineNames),
         requestTimeoutMs: REQUEST_TIMEOUT_MS,
       });
@@ -56,7 +65,7 @@ export class FleetSource {
   close(): void {
     this.conn?.close();
     this.conn = undefined;
-    this.endpoints = "";
+    this.endpoints = [];
   }
 
   /** The prefix fleetd was given in user-data, as it told its machine's fleetctl. */

@@ -27,6 +27,8 @@ export class Live {
   private readonly hostPollMs: number;
   private readonly lookMs: number;
   private hostKey = "";
+  /** Counts the host's answers that changed the view: a look begun before one is stale. */
+  private hostChanges = 0;
   private looking: Promise<void> | undefined;
   private lookAgain = false;
   private timers: NodeJS.Timeout[] = [];
@@ -108,13 +110,31 @@ export class Live {
     this.timers.push(setTimeout(tick, ms));
   }
 
+  /**
+   * A machine that stopped or started shows at once, from the host's own
+   * answer; the full look (etcd, agents, fleet) follows.
+   */
   private async pollHost(): Promise<void> {
     try {
-      const key = await hostStates(this.dir, this.env);
-      if (key !== this.hostKey) {
-        this.hostKey = key;
-        await this.refresh();
-      }
+      const states = await hostStates(this.dir, this.env);
+      const key = [...states].join(",");
+      if (key === this.hostKey) return;
+      this.hostKey = key;
+      this.hostChanges++;
+      const machines = this.view.machines.map((m) => {
+        const state = states.get(m.name) ?? m.state;
+        if (state === m.state) return m;
+        const { startedAt: _, units: __, ...rest } = m;
+        return { ...rest, state };
+      });
+      const next = { machines, etcd: this.view.etcd, fleet: this.view.fleet };
+      const news = changes(this.view, next, new Date().toISOString());
+      this.apply({
+        machines,
+        created: machines.some((m) => m.state !== "not created"),
+        events: [...news.reverse(), ...this.view.events].slice(0, EVENT_LIMIT),
+      });
+      await this.refresh();
     } catch {
       // the next full look reports what is wrong
     }
@@ -122,6 +142,7 @@ export class Live {
 
   private async look(): Promise<void> {
     const at = new Date().toISOString();
+    const seen = this.hostChanges;
     try {
       const { reports, machines } = await machineReports(this.dir, this.env);
       const etcd = await etcdView(reports);
@@ -130,6 +151,8 @@ export class Live {
         urls,
         machines.map((m) => m.name),
       );
+      // The host said something newer meanwhile, and a look after it is already queued.
+      if (seen !== this.hostChanges) return;
       const next = { machines, etcd, fleet: fleetView(snap) };
       // The first look is the starting point, not news.
       const first = this.view.machines.length === 0;

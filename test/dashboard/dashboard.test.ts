@@ -6,16 +6,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  leaks,
-  newCluster,
-  statusJson,
-  type TestCluster,
-  teardown,
-  waitFor,
-} from "../e2e/cluster/harness.js";
+import { leaks, statusJson, type TestCluster, teardown, waitFor } from "../e2e/cluster/harness.js";
 import { openBrowser, type TestBrowser } from "./browser.js";
-import { type ServedDashboard, serveDashboard } from "./serve.js";
+import { dashboardCluster, type ServedDashboard, serveDashboard } from "./serve.js";
 
 let c: TestCluster;
 let dash: ServedDashboard | undefined;
@@ -25,8 +18,8 @@ const machineRow = (name: string, state: string) =>
   `table.machines tr[data-machine="${name}"][data-state="${state}"]`;
 
 beforeAll(async () => {
-  c = newCluster("user-data.sample");
-  await c.ok(["up", "--provider", "process", "--timeout", "60s"]);
+  c = dashboardCluster();
+  await c.ok(["up", "--timeout", "60s"]);
   dash = await serveDashboard(c.dir, c.env);
   b = await openBrowser();
   await b.page.goto(dash.url);

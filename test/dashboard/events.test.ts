@@ -19,7 +19,7 @@ function look(opts: {
 }): Look {
   return {
     machines: Object.entries(opts.states ?? { "core-01": "running" }).map(([n, s]) =>
-      machine(n, s),
+      machine(n, s as MachineView["state"]),
     ),
     etcd: { members: [], ...(opts.leader ? { leaderMachine: opts.leader } : {}) },
     fleet: { reachable: opts.reachable ?? true, machines: [], units: opts.units ?? [] },

@@ -1,5 +1,22 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { newCluster, type TestCluster } from "../e2e/cluster/harness.js";
 import { SHOAL_BIN } from "../helpers/cli.js";
+
+/**
+ * The harness's 3-machine coreos-vagrant cluster (stable channel), on its own
+ * subnet (127.21.13.101-103 with the process provider) so it never meets
+ * another suite's machines on the default addresses.
+ */
+export function dashboardCluster(): TestCluster {
+  const c = newCluster("user-data.sample");
+  writeFileSync(
+    join(c.dir, "shoal.yaml"),
+    "instances: 3\nprovider: process\nupdateChannel: stable\nuserData: ./user-data\nnetwork:\n  subnet: 172.21.13.0/24\n",
+  );
+  return c;
+}
 
 export interface ServedDashboard {
   child: ChildProcess;
