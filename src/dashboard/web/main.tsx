@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import "./style.css";
+import "./panels.css";
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ClusterView } from "../types.js";
