@@ -8,15 +8,20 @@ import {
 } from "../fleet/index.js";
 
 const REQUEST_TIMEOUT_MS = 1_000;
+/** A read even without a watch event, in case the watch missed one while it reconnected. */
+const REREAD_MS = 10_000;
 
 /**
- * One registry connection to the cluster's etcd, remade when the set of
- * members that answer changes, with a watch on fleet's keys so a unit
- * started with fleetctl shows without waiting for the next look.
+ * One registry connection to the cluster's etcd, with a watch on fleet's
+ * keys: a unit started with fleetctl shows without waiting for the next
+ * look, and the registry is read again only when the watch saw a change.
  */
 export class FleetSource {
   private conn: Connection | undefined;
   private endpoints: string[] = [];
+  private last: Snapshot | undefined;
+  private readAt = 0;
+  private changed = true;
 
   constructor(
     private readonly dir: string,
@@ -50,9 +55,15 @@ export class FleetSource {
       this.watch(this.conn);
     }
     if (!this.conn) return undefined;
+    if (!this.changed && this.last && Date.now() - this.readAt < REREAD_MS) return this.last;
+    this.changed = false;
     try {
-      return await this.conn.registry.snapshot();
+      this.last = await this.conn.registry.snapshot();
+      this.readAt = Date.now();
+      return this.last;
     } catch {
+      this.changed = true;
+      this.last = undefined;
       return undefined;
     }
   }
@@ -66,6 +77,8 @@ export class FleetSource {
     this.conn?.close();
     this.conn = undefined;
     this.endpoints = [];
+    this.last = undefined;
+    this.changed = true;
   }
 
   /** The prefix fleetd was given in user-data, as it told its machine's fleetctl. */
@@ -84,7 +97,10 @@ export class FleetSource {
       .prefix("")
       .create()
       .then((w) => {
-        w.on("data", () => this.onChange());
+        w.on("data", () => {
+          this.changed = true;
+          this.onChange();
+        });
         w.on("error", () => {}); // the client reconnects watchers itself
       })
       .catch(() => {}); // etcd gone meanwhile: the next look makes a new connection
