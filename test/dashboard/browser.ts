@@ -25,6 +25,8 @@ export interface TestBrowser {
   page: Page;
   /** Console errors and uncaught exceptions the page produced. */
   errors: string[];
+  /** Every request the page made: METHOD PATH. */
+  requests: string[];
   shot(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -49,9 +51,12 @@ export async function openBrowser(): Promise<TestBrowser> {
     if (m.type() === "error") errors.push(m.text());
   });
   page.on("pageerror", (e) => errors.push(e.message));
+  const requests: string[] = [];
+  page.on("request", (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
   return {
     page,
     errors,
+    requests,
     async shot(name) {
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
     },

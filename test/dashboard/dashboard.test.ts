@@ -162,6 +162,19 @@ describe("shoal dashboard", () => {
       .locator("section.journal pre", { hasText: "hello from fleet" })
       .waitFor({ timeout: 10_000 });
     await b?.shot("4-fleet-unit");
+
+    // The page's stop and start buttons are fleetctl's: the terminal sees what they did.
+    const files = () =>
+      c.run(["ssh", "core-01", "--", "fleetctl list-unit-files --no-legend --fields unit,dstate"]);
+    await row.locator('button[data-action="stop"]').click();
+    await row
+      .locator("td", { hasText: /^loaded$/ })
+      .first()
+      .waitFor({ timeout: 10_000 });
+    expect((await files()).stdout).toMatch(/hello\.service\s+loaded/);
+    await row.locator('button[data-action="start"]').click();
+    await row.locator("text=active (running)").waitFor({ timeout: 10_000 });
+    expect((await files()).stdout).toMatch(/hello\.service\s+launched/);
   });
 
   it("halts a machine with its halt button, reached from the keyboard", async () => {
@@ -199,8 +212,11 @@ describe("shoal dashboard", () => {
     await b?.shot("6-destroyed");
   });
 
-  it("logged no console errors, and stops on Ctrl-C", async () => {
+  it("logged no console errors, never polled, and stops on Ctrl-C", async () => {
     expect(b?.errors).toEqual([]);
+    // One event stream for the whole run, one journal stream, the actions: nothing asked on a timer.
+    const gets = (b?.requests ?? []).filter((r) => r.startsWith("GET /api/"));
+    expect(gets).toEqual(["GET /api/events", "GET /api/journal"]);
     await b?.close();
     b = undefined;
     const code = await dash?.interrupt();
