@@ -27,12 +27,20 @@ export interface ServedDashboard {
 }
 
 /** `shoal dashboard` as a user runs it in the cluster directory; resolves once it printed its URL. */
-export function serveDashboard(cwd: string, env: NodeJS.ProcessEnv): Promise<ServedDashboard> {
-  const child = spawn(process.execPath, [SHOAL_BIN, "dashboard", "--listen", "127.0.0.1:0"], {
-    cwd,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+export function serveDashboard(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  extra: string[] = [],
+): Promise<ServedDashboard> {
+  const child = spawn(
+    process.execPath,
+    [SHOAL_BIN, "dashboard", "--listen", "127.0.0.1:0", ...extra],
+    {
+      cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => resolve(code)),
