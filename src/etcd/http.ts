@@ -103,9 +103,16 @@ export interface MemberStatus {
   memberId: string;
   leader: string;
   version: string;
+  /** Decimal strings, as the JSON gateway gives them ("" when absent). */
+  raftTerm: string;
+  raftIndex: string;
+  dbSize: number;
 }
 
-/** This member's id, the leader's id and etcd's version (POST /v3/maintenance/status). */
+/**
+ * This member's id, the leader's id, etcd's version, raft term and index and
+ * DB size (POST /v3/maintenance/status).
+ */
 export async function memberStatus(clientUrl: string): Promise<Answer<MemberStatus>> {
   const answer = await request(`${clientUrl}/v3/maintenance/status`, {});
   if ("reason" in answer) return answer;
@@ -113,12 +120,18 @@ export async function memberStatus(clientUrl: string): Promise<Answer<MemberStat
     header?: { member_id?: string };
     leader?: string;
     version?: string;
+    raftTerm?: string;
+    raftIndex?: string;
+    dbSize?: string;
   } | null;
   return {
     value: {
       memberId: body?.header?.member_id ?? "",
       leader: body?.leader ?? "",
       version: body?.version ?? "",
+      raftTerm: body?.raftTerm ?? "",
+      raftIndex: body?.raftIndex ?? "",
+      dbSize: Number(body?.dbSize ?? 0),
     },
   };
 }
