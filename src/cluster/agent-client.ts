@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectMachine, type MachineStatus } from "../machine/index.js";
-import type { MachinePlan } from "./providers/provider.js";
+import type { MachinePlan } from "./providers/index.js";
 
 /** The machine's own view (boot state, units) from its agent, or undefined while it does not answer. */
 export async function agentStatus(machine: MachinePlan): Promise<MachineStatus | undefined> {

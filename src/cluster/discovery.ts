@@ -11,7 +11,7 @@ import {
 import { join } from "node:path";
 import { newToken } from "../discovery/index.js";
 import { shoalArgv, stateDir } from "../host/index.js";
-import { alive, type ProcessId, processId, signal, waitFor } from "./providers/pids.js";
+import { alive, type ProcessId, processId, signal, waitFor } from "./providers/index.js";
 import type { DiscoverySetting } from "./spec/types.js";
 
 /**

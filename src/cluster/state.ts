@@ -9,7 +9,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { stateDir } from "../host/index.js";
-import type { ProviderName } from "./providers/provider.js";
+import type { ProviderName } from "./providers/index.js";
 import type { UpdateChannel } from "./spec/types.js";
 
 /**

@@ -10,7 +10,7 @@ import {
   readPid,
   waitFor,
   writePid,
-} from "../../src/cluster/providers/pids.js";
+} from "../../src/cluster/providers/common/pids.js";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

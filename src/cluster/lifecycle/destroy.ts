@@ -1,8 +1,7 @@
 import { rmSync } from "node:fs";
 import { stopLocalServers } from "../discovery.js";
 import type { Progress } from "../progress.js";
-import { clusterId } from "../providers/common.js";
-import { PROVIDERS } from "../providers/detect.js";
+import { clusterId, PROVIDERS } from "../providers/index.js";
 import { registeredClusters, shoalDir, unregisterCluster } from "../state.js";
 import { openCluster } from "./open.js";
 

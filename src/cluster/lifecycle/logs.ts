@@ -1,7 +1,7 @@
 import { createReadStream, statSync, unwatchFile, watchFile } from "node:fs";
 import { join } from "node:path";
 import { connectMachine } from "../../machine/index.js";
-import { hostState } from "../providers/agent.js";
+import { hostState } from "../providers/index.js";
 import { openCluster } from "./open.js";
 import { NotRunningError } from "./ssh.js";
 

@@ -1,5 +1,5 @@
-import { chooseProvider, providerByName } from "../providers/detect.js";
-import type { ClusterPlan, Provider } from "../providers/provider.js";
+import type { ClusterPlan, Provider } from "../providers/index.js";
+import { chooseProvider, providerByName } from "../providers/index.js";
 import { loadSpec } from "../spec/load.js";
 import type { ClusterSpec } from "../spec/types.js";
 import { type ClusterState, readState } from "../state.js";

@@ -1,6 +1,6 @@
 import { findClientUrl, healthy, hexId, memberStatus } from "../../etcd/index.js";
 import { agentStatus } from "../agent-client.js";
-import type { MachineState } from "../providers/provider.js";
+import type { MachineState } from "../providers/index.js";
 import { openCluster } from "./open.js";
 
 export interface MachineReport {

@@ -3,9 +3,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { InputError } from "../../errors/index.js";
 import { USER_DATA_TEMPLATE } from "../init.js";
 import type { Progress } from "../progress.js";
-import { clusterId, machineDir, machineName } from "../providers/common.js";
-import { chooseProvider, providerByName } from "../providers/detect.js";
-import type { ClusterPlan, Provider } from "../providers/provider.js";
+import type { ClusterPlan, Provider } from "../providers/index.js";
+import {
+  chooseProvider,
+  clusterId,
+  machineDir,
+  machineName,
+  providerByName,
+} from "../providers/index.js";
 import { loadSpec } from "../spec/load.js";
 import type { ClusterSpec } from "../spec/types.js";
 import { type ClusterState, readState } from "../state.js";

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type EtcdMember, findClientUrl, healthy, members } from "../../etcd/index.js";
 import { bootFinished, type MachineStatus, machinePaths } from "../../machine/index.js";
 import { agentStatus, consoleTail, journalTail } from "../agent-client.js";
-import { hostState } from "../providers/agent.js";
-import type { MachinePlan } from "../providers/provider.js";
+import type { MachinePlan } from "../providers/index.js";
+import { hostState } from "../providers/index.js";
 import { Interrupted, type Step, type UpContext, UpFailure } from "./context.js";
 
 const ETCD_UNITS = ["etcd2.service", "etcd.service"];

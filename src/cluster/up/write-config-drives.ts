@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { writeConfigDrive } from "../../machine/index.js";
 import { stopLocalServers } from "../discovery.js";
 import { advertisedClientUrl, etcdRole } from "../etcd-role.js";
-import type { MachinePlan } from "../providers/provider.js";
+import type { MachinePlan } from "../providers/index.js";
 import {
   registerCluster,
   registeredClusters,

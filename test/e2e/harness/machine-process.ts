@@ -1,5 +1,9 @@
 import { readFileSync } from "node:fs";
-import { childrenOf, providerPidFile, readPid } from "../../../src/cluster/providers/pids.js";
+import {
+  childrenOf,
+  providerPidFile,
+  readPid,
+} from "../../../src/cluster/providers/common/pids.js";
 
 /**
  * The host pid of a machine's agent: the provider's own process (process

@@ -1,14 +1,44 @@
+/**
+ * How a machine's process tree is wrapped on this host, in kind's layout:
+ * `common/` holds what every provider shares (the agent, pids, names,
+ * shell, fstab, PID 1), and each provider has its own folder with a
+ * `provider.ts`.
+ */
 import { InputError } from "../../errors/index.js";
 import type { ProviderChoice } from "../spec/types.js";
-import { namespaceProvider } from "./namespace.js";
-import { processProvider } from "./process.js";
-import type { Provider, ProviderName } from "./provider.js";
+import type { Provider, ProviderName } from "./common/provider.js";
+import { namespaceProvider } from "./namespace/provider.js";
+import { processProvider } from "./process/provider.js";
+
+export { hostState, runningPid } from "./common/agent.js";
+export {
+  BRIDGE,
+  bridgeAddress,
+  clusterId,
+  defaultLoopbackAddresses,
+  gatewayAddress,
+  loopbackAddress,
+  machineDir,
+  machineName,
+  netnsName,
+  vethName,
+} from "./common/names.js";
+export { alive, type ProcessId, processId, signal, waitFor } from "./common/pids.js";
+export type {
+  ClusterPlan,
+  MachinePlan,
+  MachineState,
+  Provider,
+  ProviderName,
+} from "./common/provider.js";
 
 /** In the order `auto` tries them: the namespace provider where it can run, else processes. */
 export const PROVIDERS: readonly Provider[] = [namespaceProvider, processProvider];
 
 export function providerByName(name: ProviderName): Provider {
-  return name === "namespace" ? namespaceProvider : processProvider;
+  const provider = PROVIDERS.find((p) => p.name === name);
+  if (!provider) throw new Error(`no provider named ${name}`);
+  return provider;
 }
 
 /**

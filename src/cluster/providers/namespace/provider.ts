@@ -1,15 +1,19 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { privileges, which } from "../../host/index.js";
+import { privileges, which } from "../../../host/index.js";
+import { machinePaths } from "../../../machine/index.js";
 import {
   agentArgv,
+  agentLifecycle,
   clearRunMarkers,
-  haltAgent,
-  hostState,
   launchMachine,
+  ownUnitsDir,
   runningPid,
-} from "./agent.js";
-import { bridgeAddress, gatewayAddress, netnsName, vethName } from "./common.js";
+} from "../common/agent.js";
+import { bridgeAddress, gatewayAddress, netnsName, vethName } from "../common/names.js";
+import { childrenOf, providerPidFile, removePid } from "../common/pids.js";
+import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "../common/provider.js";
+import { bashArgs, coreHome, runAttached, shellEnv } from "../common/shell.js";
 import { machineFstab } from "./fstab.js";
 import {
   ensureBridge,
@@ -19,9 +23,6 @@ import {
   removeBridgeIfUnused,
   removeMachineNetwork,
 } from "./network.js";
-import { childrenOf, providerPidFile, removePid } from "./pids.js";
-import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "./provider.js";
-import { bashArgs, coreHome, runAttached, shellEnv } from "./shell.js";
 
 const TOOLS = ["ip", "unshare", "nsenter", "tini", "chroot", "mount"] as const;
 
@@ -79,10 +80,10 @@ export const namespaceProvider: Provider = {
     if (runningPid(machine) !== undefined) return;
     const ns = netnsName(cluster.id, machine.name);
     clearRunMarkers(machine);
-    const upper = join(machine.dir, "root");
+    const upper = machinePaths(machine.dir).root;
     const work = join(machine.dir, "overlay-work");
     const merged = join(machine.dir, "merged");
-    const units = join(upper, "etc", "systemd", "system");
+    const units = ownUnitsDir(machine);
     for (const d of [upper, work, merged, units]) mkdirSync(d, { recursive: true });
     coreHome(upper);
     const fstab = join(machine.dir, "fstab");
@@ -118,7 +119,7 @@ export const namespaceProvider: Provider = {
     );
   },
 
-  stop: (_cluster, machine, graceMs) => haltAgent(machine, graceMs),
+  ...agentLifecycle,
 
   async destroy(cluster, machine): Promise<void> {
     await removeMachineNetwork(
@@ -142,16 +143,16 @@ export const namespaceProvider: Provider = {
     await removeBridgeIfUnused();
   },
 
-  exec(_cluster, machine, command): Promise<number> {
+  exec(_cluster, machine, command, env): Promise<number> {
     const pid = runningPid(machine);
     const init = pid === undefined ? undefined : childrenOf(pid)[0];
     if (init === undefined) return Promise.resolve(255);
-    const env = shellEnv(
+    const shell = shellEnv(
       machine,
       "/home/core",
       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
       {
-        TERM: process.env.TERM ?? "dumb",
+        TERM: env.TERM ?? "dumb",
         COREOS_PRIVATE_IPV4: machine.address,
         COREOS_PUBLIC_IPV4: machine.address,
       },
@@ -174,14 +175,7 @@ export const namespaceProvider: Provider = {
         "sh",
         ...bashArgs(command),
       ],
-      { env },
+      { env: shell },
     );
-  },
-
-  async list(cluster) {
-    return cluster.machines.map((m) => {
-      const pid = runningPid(m);
-      return { name: m.name, state: hostState(m), ...(pid !== undefined ? { pid } : {}) };
-    });
   },
 };

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { shoalArgv } from "../../host/index.js";
-import { connectMachine } from "../../machine/index.js";
+import { shoalArgv } from "../../../host/index.js";
+import { connectMachine, machinePaths } from "../../../machine/index.js";
 import {
   alive,
   type ProcessId,
@@ -14,10 +14,10 @@ import {
   waitFor,
   writePid,
 } from "./pids.js";
-import type { MachinePlan } from "./provider.js";
+import type { ClusterPlan, MachineHostState, MachinePlan, Provider } from "./provider.js";
 
 /**
- * What both providers share about a machine's agent (`shoal machine boot`):
+ * What every provider shares about a machine's agent (`shoal machine boot`):
  * how to start it, how to halt it, and how to tell its state from the host.
  */
 
@@ -51,7 +51,7 @@ export async function launchMachine(
   options: { env: NodeJS.ProcessEnv; cwd?: string },
 ): Promise<void> {
   mkdirSync(machine.dir, { recursive: true });
-  const out = openSync(join(machine.dir, "console.log"), "a");
+  const out = openSync(machinePaths(machine.dir).console, "a");
   const [file, ...args] = argv;
   try {
     const child = spawn(file as string, args, {
@@ -73,11 +73,6 @@ export async function launchMachine(
   }
 }
 
-/** Written by the agent when it finished a halt: tells poweroff from aborted. */
-export function shutdownMarker(machine: MachinePlan): string {
-  return join(machine.dir, "shutdown");
-}
-
 /** The machine's outermost process on the host, while it runs. */
 function runningProcess(machine: MachinePlan): ProcessId | undefined {
   const id = readPid(providerPidFile(machine.dir));
@@ -95,7 +90,7 @@ export function hostState(
 ): "running" | "poweroff" | "aborted" | "not created" {
   if (!existsSync(machine.dir)) return "not created";
   if (runningPid(machine) !== undefined) return "running";
-  if (existsSync(providerPidFile(machine.dir)) && !existsSync(shutdownMarker(machine))) {
+  if (existsSync(providerPidFile(machine.dir)) && !existsSync(machinePaths(machine.dir).shutdown)) {
     return "aborted";
   }
   return "poweroff";
@@ -140,6 +135,26 @@ export async function haltAgent(
 
 /** Clears what a previous run left that would confuse the next boot's state. */
 export function clearRunMarkers(machine: MachinePlan): void {
-  rmSync(shutdownMarker(machine), { force: true });
-  rmSync(join(machine.dir, "agent.sock"), { force: true });
+  const paths = machinePaths(machine.dir);
+  rmSync(paths.shutdown, { force: true });
+  rmSync(paths.socket, { force: true });
+}
+
+/** What the host says about each machine: its state and, while it runs, its outermost pid. */
+export async function listMachines(cluster: ClusterPlan): Promise<MachineHostState[]> {
+  return cluster.machines.map((m) => {
+    const pid = runningPid(m);
+    return { name: m.name, state: hostState(m), ...(pid !== undefined ? { pid } : {}) };
+  });
+}
+
+/** The part of a provider that is the same for all: halt through the agent, state from the host. */
+export const agentLifecycle: Pick<Provider, "stop" | "list"> = {
+  stop: (_cluster, machine, graceMs) => haltAgent(machine, graceMs),
+  list: listMachines,
+};
+
+/** The machine's own unit directory, which hides the host's enabled services from it. */
+export function ownUnitsDir(machine: MachinePlan): string {
+  return join(machinePaths(machine.dir).root, "etc", "systemd", "system");
 }

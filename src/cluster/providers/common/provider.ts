@@ -4,12 +4,12 @@
  * drives, the agent, readiness) is the same for every provider.
  */
 
-export type ProviderName = "process" | "namespace";
+export type ProviderName = "process" | "namespace" | "rootless";
 
 /** What a provider needs, and whether this host has it. */
 export interface ProviderInfo {
   name: ProviderName;
-  /** Human-readable requirements, e.g. "root", "ip", "tini". */
+  /** Human-readable requirements, e.g. "root", "ip", "unshare". */
   needs: string[];
   usable: boolean;
   /** Why it is not usable here. */
@@ -64,8 +64,17 @@ export interface Provider {
   destroy(cluster: ClusterPlan, machine: MachinePlan): Promise<void>;
   /** Removes shared host resources that no cluster uses any more (the bridge). */
   cleanup(cluster: ClusterPlan): Promise<void>;
-  /** Runs a shell command (or an interactive shell when argv is empty) inside the machine; resolves with its exit code. */
-  exec(cluster: ClusterPlan, machine: MachinePlan, command: string | undefined): Promise<number>;
+  /**
+   * Runs a shell command (or an interactive shell when command is undefined)
+   * inside the machine, with the caller's environment as start() takes it;
+   * resolves with its exit code.
+   */
+  exec(
+    cluster: ClusterPlan,
+    machine: MachinePlan,
+    command: string | undefined,
+    env: NodeJS.ProcessEnv,
+  ): Promise<number>;
   /** Asks the host (pid files and /proc, namespaces, links) what runs for these machines. */
   list(cluster: ClusterPlan): Promise<MachineHostState[]>;
 }
