@@ -20,6 +20,7 @@ export {
 } from "./providers/index.js";
 export { loadSpec } from "./spec/load.js";
 export type { ClusterSpec, SpecNote } from "./spec/types.js";
+export { PROVIDER_CHOICES, type ProviderChoice } from "./spec/types.js";
 export { readState } from "./state.js";
 export type { UpOptions } from "./up/context.js";
 export { type UpResult, up } from "./up/up.js";

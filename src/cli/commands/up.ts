@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { progressFor, up } from "../../cluster/index.js";
+import { PROVIDER_CHOICES, type ProviderChoice, progressFor, up } from "../../cluster/index.js";
 import { applyFix, defaultDoctorEnv, fixPlanFor, runChecks } from "../../doctor/index.js";
 import { which } from "../../host/index.js";
 import type { IO } from "../io.js";
@@ -10,11 +10,7 @@ export function upCommand(io: IO): Command {
     .description("create and boot the machines, and wait until etcd is healthy")
     .argument("[names...]", "only these machines")
     .addOption(
-      new Option("--provider <provider>", "how machines are made").choices([
-        "auto",
-        "process",
-        "namespace",
-      ]),
+      new Option("--provider <provider>", "how machines are made").choices(PROVIDER_CHOICES),
     )
     .option("--no-wait", "return once the machines are started")
     .option(
@@ -28,7 +24,7 @@ export function upCommand(io: IO): Command {
       async (
         names: string[],
         opts: {
-          provider?: "auto" | "process" | "namespace";
+          provider?: ProviderChoice;
           wait: boolean;
           timeout: number;
           retain?: boolean;

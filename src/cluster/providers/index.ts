@@ -9,6 +9,7 @@ import type { ProviderChoice } from "../spec/types.js";
 import type { Provider, ProviderName } from "./common/provider.js";
 import { namespaceProvider } from "./namespace/provider.js";
 import { processProvider } from "./process/provider.js";
+import { rootlessProvider } from "./rootless/provider.js";
 
 export { hostState, runningPid } from "./common/agent.js";
 export {
@@ -31,9 +32,17 @@ export type {
   Provider,
   ProviderName,
 } from "./common/provider.js";
+export { probeRootless } from "./rootless/probe.js";
 
-/** In the order `auto` tries them: the namespace provider where it can run, else processes. */
-export const PROVIDERS: readonly Provider[] = [namespaceProvider, processProvider];
+/**
+ * In the order `auto` tries them: the namespace provider for root, the
+ * rootless one where user namespaces are allowed, else processes.
+ */
+export const PROVIDERS: readonly Provider[] = [
+  namespaceProvider,
+  rootlessProvider,
+  processProvider,
+];
 
 export function providerByName(name: ProviderName): Provider {
   const provider = PROVIDERS.find((p) => p.name === name);

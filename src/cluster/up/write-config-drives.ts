@@ -47,7 +47,7 @@ export const writeConfigDrives: Step = {
         userData: copy.text,
         meta: meta(m),
         etcd: etcdRole(m.index, spec.etcdSize, members),
-        sharedNetwork: ctx.provider.name === "process",
+        sharedNetwork: ctx.provider.sharedNetwork,
       });
       writeRaftTimers(m.dir, copy.sections, ctx.options.env);
     }

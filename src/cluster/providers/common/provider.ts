@@ -48,6 +48,11 @@ export interface MachineHostState {
 
 export interface Provider {
   readonly name: ProviderName;
+  /**
+   * Machines share the host's network, each at its own loopback address, so
+   * their agents bind 0.0.0.0 and 127.0.0.1 listeners to that address.
+   */
+  readonly sharedNetwork: boolean;
   /** What it needs and whether this host has it (auto picks from this). */
   info(): Promise<ProviderInfo>;
   /** The address machine `index` gets on `subnet`. */

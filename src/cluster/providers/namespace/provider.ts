@@ -10,10 +10,11 @@ import {
   ownUnitsDir,
   runningPid,
 } from "../common/agent.js";
+import { INIT_SCRIPT } from "../common/init.js";
 import { bridgeAddress, gatewayAddress, netnsName, vethName } from "../common/names.js";
-import { childrenOf, providerPidFile, removePid } from "../common/pids.js";
+import { providerPidFile, removePid } from "../common/pids.js";
 import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "../common/provider.js";
-import { bashArgs, coreHome, runAttached, shellEnv } from "../common/shell.js";
+import { coreHome, enterMachine } from "../common/shell.js";
 import { machineFstab } from "./fstab.js";
 import {
   ensureBridge,
@@ -24,26 +25,28 @@ import {
   removeMachineNetwork,
 } from "./network.js";
 
-const TOOLS = ["ip", "unshare", "nsenter", "tini", "chroot", "mount"] as const;
+const TOOLS = ["ip", "unshare", "nsenter", "chroot", "mount"] as const;
 
 /**
  * Run inside new mount, UTS and PID namespaces (and the machine's network
  * namespace): address eth0 and bring up lo (the host made the links), name
  * the host (through /proc: no process for it), make the machine's root
  * with the mounts of its fstab (fstab.ts) in one `mount -a`, then chroot
- * and exec tini as PID 1 with the agent as its child.
+ * and exec shoal's init (common/init.ts) as PID 1 with the agent as its child.
  */
 const BOOT_SCRIPT = `set -e
-name="$1" address="$2" gateway="$3" fstab="$4" merged="$5"; shift 5
+name="$1" address="$2" gateway="$3" fstab="$4" merged="$5" init="$6"; shift 6
 printf '%s\\n' "addr replace $address/24 dev eth0" "link set eth0 up" "link set lo up" \\
   "route replace default via $gateway" | ip -batch -
 printf '%s' "$name" > /proc/sys/kernel/hostname
 mount -a -T "$fstab"
-exec chroot "$merged" tini -s -- "$@"`;
+exec chroot "$merged" /bin/sh -c "$init" init "$@"`;
 
 /** Machines with their own network, hostname, mounts and PID 1 (root only). */
 export const namespaceProvider: Provider = {
   name: "namespace",
+
+  sharedNetwork: false,
 
   async info(): Promise<ProviderInfo> {
     const needs = ["root (or CAP_SYS_ADMIN and CAP_NET_ADMIN)", ...TOOLS];
@@ -113,6 +116,7 @@ export const namespaceProvider: Provider = {
         gatewayAddress(cluster.subnet),
         fstab,
         merged,
+        INIT_SCRIPT,
         ...agentArgv(machine, "/"),
       ],
       { env },
@@ -144,38 +148,6 @@ export const namespaceProvider: Provider = {
   },
 
   exec(_cluster, machine, command, env): Promise<number> {
-    const pid = runningPid(machine);
-    const init = pid === undefined ? undefined : childrenOf(pid)[0];
-    if (init === undefined) return Promise.resolve(255);
-    const shell = shellEnv(
-      machine,
-      "/home/core",
-      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-      {
-        TERM: env.TERM ?? "dumb",
-        COREOS_PRIVATE_IPV4: machine.address,
-        COREOS_PUBLIC_IPV4: machine.address,
-      },
-    );
-    return runAttached(
-      [
-        "nsenter",
-        "--target",
-        String(init),
-        "--mount",
-        "--uts",
-        "--net",
-        "--pid",
-        "--root",
-        "--wd", // the target's cwd: / inside the machine
-        "--",
-        "/bin/sh",
-        "-c",
-        'cd "$HOME" 2>/dev/null; exec bash "$@"',
-        "sh",
-        ...bashArgs(command),
-      ],
-      { env: shell },
-    );
+    return enterMachine(machine, ["--mount", "--uts", "--net", "--pid"], command, env);
   },
 };

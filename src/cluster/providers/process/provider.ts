@@ -20,6 +20,8 @@ import { bashArgs, coreHome, runAttached, shellEnv } from "../common/shell.js";
 export const processProvider: Provider = {
   name: "process",
 
+  sharedNetwork: true,
+
   // Linux routes all of 127.0.0.0/8 to lo: nothing to check here (doctor checks the addresses).
   async info(): Promise<ProviderInfo> {
     return { name: "process", needs: ["loopback 127.0.0.0/8"], usable: true };

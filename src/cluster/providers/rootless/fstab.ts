@@ -1,0 +1,111 @@
+import { type FstabEntry, renderFstab } from "../common/fstab.js";
+
+/** The host directories a rootless machine writes to: the machine's own layer over each. */
+export const LAYERED = ["etc", "home", "run", "usr", "var"] as const;
+export type Layered = (typeof LAYERED)[number];
+
+/**
+ * How a layered directory is made: `overlay` (the host's directory with the
+ * machine's layer on top), `own` (the machine's layer alone: a copy, or a
+ * directory of its own), or `host` (the host's directory as it is).
+ */
+export type LayerKind = "overlay" | "own" | "host";
+
+/**
+ * Where overlayfs is refused, what stands in: overlayfs inside a user
+ * namespace cannot take a lower directory that has mounts under it (the
+ * kernel locks them), as /run (/run/user, /run/netns) nearly always has.
+ * /etc is then copied (the machine needs its users, certificates and
+ * resolver), /home, /run and /var are the machine's own, and /usr is the
+ * host's unchanged (read-only to the machine: too large to copy).
+ */
+export const FALLBACK: Readonly<Record<Layered, LayerKind>> = {
+  etc: "own",
+  home: "own",
+  run: "own",
+  usr: "host",
+  var: "own",
+};
+
+/** The kind for each layered directory, given the host directories that have mounts under them. */
+export function layerKinds(
+  withSubmounts: ReadonlySet<string>,
+): Readonly<Record<Layered, LayerKind>> {
+  return Object.fromEntries(
+    LAYERED.map((dir) => [
+      dir,
+      dir === "run" || withSubmounts.has(dir) ? FALLBACK[dir] : "overlay",
+    ]),
+  ) as Record<Layered, LayerKind>;
+}
+
+export interface RootlessRoot {
+  /** The directories at the host's `/` (symlinks and files left out). */
+  hostDirs: readonly string[];
+  layers: Readonly<Record<Layered, LayerKind>>;
+  /** The machine's own layer (machineDir/root): upper/etc over the host's /etc, and so on. */
+  upper: string;
+  /** overlayfs's work directories, one per overlaid directory, on upper's filesystem. */
+  work: string;
+  /** Where the machine's `/` is assembled. */
+  merged: string;
+  /** Host paths the machine sees at the same place: the cluster's .shoal/, shoal itself. */
+  binds: readonly string[];
+}
+
+/**
+ * A rootless machine's root, made inside its own user namespace. overlayfs
+ * there refuses `/` itself as a lower layer, so the root is assembled per
+ * directory: the host's directories bound as they are, the layered ones as
+ * `layers` says (overlays with `userxattr`: the kernel keeps overlay
+ * metadata in user.* attributes, as it must without root), an empty /tmp,
+ * a fresh /proc for the machine's PID namespace, its own
+ * /etc/systemd/system only, and the binds (created where missing).
+ */
+export function rootlessFstab(root: RootlessRoot): string {
+  const { hostDirs, layers, upper, work, merged, binds } = root;
+  const layered = new Set<string>(LAYERED);
+  const entries: FstabEntry[] = [];
+  for (const dir of hostDirs) {
+    if (dir !== "proc" && dir !== "tmp" && !layered.has(dir)) {
+      entries.push([`/${dir}`, `${merged}/${dir}`, "none", "rbind"]);
+    }
+  }
+  for (const dir of LAYERED) {
+    const at = `${merged}/${dir}`;
+    const kind = layers[dir];
+    if (kind === "overlay") {
+      const options = `userxattr,lowerdir=/${dir},upperdir=${upper}/${dir},workdir=${work}/${dir}`;
+      entries.push(["overlay", at, "overlay", options]);
+    } else if (kind === "own") {
+      entries.push([`${upper}/${dir}`, at, "none", "bind"]);
+    } else {
+      entries.push([`/${dir}`, at, "none", "rbind"]);
+    }
+  }
+  entries.push(
+    ["tmpfs", `${merged}/tmp`, "tmpfs", "nosuid,nodev,mode=1777"],
+    ["proc", `${merged}/proc`, "proc", "nosuid,nodev,noexec"],
+    [`${upper}/etc/systemd/system`, `${merged}/etc/systemd/system`, "none", "bind"],
+  );
+  for (const path of binds) {
+    entries.push([path, `${merged}${path}`, "none", "bind,X-mount.mkdir"]);
+  }
+  return renderFstab(entries);
+}
+
+/**
+ * The top-level directories (of `candidates`) that have a mount point
+ * somewhere under them, from /proc/self/mountinfo's text (field 5 is the
+ * mount point, with octal escapes).
+ */
+export function dirsWithSubmounts(mountinfo: string, candidates: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  for (const line of mountinfo.split("\n")) {
+    const point = line.split(" ")[4];
+    if (!point) continue;
+    const top = /^\/([^/]+)\/./.exec(point)?.[1];
+    if (top && candidates.includes(top)) found.add(top);
+  }
+  return found;
+}

@@ -1,0 +1,121 @@
+import { stateDir, which } from "../../../host/index.js";
+import {
+  agentArgv,
+  agentLifecycle,
+  clearRunMarkers,
+  launchMachine,
+  runningPid,
+} from "../common/agent.js";
+import { INIT_SCRIPT } from "../common/init.js";
+import { loopbackAddress } from "../common/names.js";
+import { providerPidFile, removePid } from "../common/pids.js";
+import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "../common/provider.js";
+import { enterMachine } from "../common/shell.js";
+import { probeRootless } from "./probe.js";
+import { prepareRoot, unlockOverlayWork } from "./root.js";
+
+const TOOLS = ["unshare", "nsenter", "chroot", "mount", "hostname"] as const;
+
+/**
+ * Run inside a new user namespace (this user as root) with new mount, UTS
+ * and PID namespaces: name the host, make the machine's root with the
+ * mounts of its fstab (fstab.ts) in one `mount -a`, then chroot and exec
+ * shoal's init (common/init.ts) as PID 1 with the agent as its child.
+ */
+const BOOT_SCRIPT = `set -e
+name="$1" fstab="$2" merged="$3" init="$4"; shift 4
+hostname "$name"
+mount -a -T "$fstab"
+exec chroot "$merged" /bin/sh -c "$init" init "$@"`;
+
+let probed: Promise<string | undefined> | undefined;
+
+/**
+ * Machines for any user, through user namespaces: their own hostname,
+ * mounts (the host's directories with the machine's own layer over /etc,
+ * /home, /run, /usr and /var) and PID 1, on  the host's network at
+ * 127.17.8.(100+i) as the process provider.
+ */
+export const rootlessProvider: Provider = {
+  name: "rootless",
+
+  sharedNetwork: true,
+
+  async info(): Promise<ProviderInfo> {
+    const needs = ["unprivileged user namespaces", "overlayfs with userxattr", ...TOOLS];
+    const missing = TOOLS.filter((t) => !which(t));
+    if (missing.length > 0) {
+      return { name: "rootless", needs, usable: false, reason: `missing ${missing.join(", ")}` };
+    }
+    // Once per process: the answer does not change while shoal runs.
+    probed ??= probeRootless(stateDir(process.env), process.env);
+    const refused = await probed;
+    if (refused !== undefined) {
+      return {
+        name: "rootless",
+        needs,
+        usable: false,
+        reason: `the kernel refused a user namespace with its mounts (${refused}); \`shoal doctor\` says why`,
+      };
+    }
+    return { name: "rootless", needs, usable: true };
+  },
+
+  address: loopbackAddress,
+
+  hostAddress: () => "127.0.0.1",
+
+  async prepare(): Promise<void> {},
+
+  async start(cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
+    if (runningPid(machine) !== undefined) return;
+    clearRunMarkers(machine);
+    const { fstab, merged } = prepareRoot(cluster, machine);
+    await launchMachine(
+      machine,
+      [
+        "unshare",
+        "--user",
+        "--map-root-user",
+        "--mount",
+        "--uts",
+        "--pid",
+        "--fork",
+        "--kill-child",
+        "--propagation",
+        "private",
+        "--",
+        "/bin/sh",
+        "-c",
+        BOOT_SCRIPT,
+        "boot",
+        machine.name,
+        fstab,
+        merged,
+        INIT_SCRIPT,
+        ...agentArgv(machine, "/"),
+      ],
+      { env },
+    );
+  },
+
+  ...agentLifecycle,
+
+  async destroy(_cluster, machine): Promise<void> {
+    unlockOverlayWork(machine);
+    removePid(providerPidFile(machine.dir));
+  },
+
+  // Nothing is shared on the host: every mount lives and dies with its machine's namespace.
+  async cleanup(): Promise<void> {},
+
+  exec(_cluster, machine, command, env): Promise<number> {
+    // This user is root in the machine already: no setgroups, which the namespace denies.
+    return enterMachine(
+      machine,
+      ["--user", "--preserve-credentials", "--mount", "--uts", "--pid"],
+      command,
+      env,
+    );
+  },
+};
