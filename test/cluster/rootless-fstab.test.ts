@@ -39,6 +39,7 @@ describe("a rootless machine's root", () => {
       upper: `${m}/root`,
       work: `${m}/overlay-work`,
       merged: `${m}/merged`,
+      unreadable: ["/var/lib/etcd"],
       binds: ["/home/me/my cluster/.shoal", "/opt/shoal"],
     });
     const e = "/home/me/my\\040cluster/.shoal/machines/core-01";
@@ -54,6 +55,7 @@ describe("a rootless machine's root", () => {
       `${e}/root/run ${e}/merged/run none bind 0 0`,
       `/usr ${e}/merged/usr none rbind 0 0`,
       `overlay ${e}/merged/var overlay ${layers("var")} 0 0`,
+      `${e}/root/var/lib/etcd ${e}/merged/var/lib/etcd none bind 0 0`,
       `tmpfs ${e}/merged/tmp tmpfs nosuid,nodev,mode=1777 0 0`,
       `proc ${e}/merged/proc proc nosuid,nodev,noexec 0 0`,
       `${e}/root/etc/systemd/system ${e}/merged/etc/systemd/system none bind 0 0`,

@@ -4,6 +4,13 @@ import { fileURLToPath } from "node:url";
 /** The built CLI, as a user runs it (`npm test` builds it before vitest starts). */
 export const SHOAL_BIN = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 
+/** A user account to run the CLI as. */
+export interface Account {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -13,13 +20,15 @@ export interface CliResult {
 /** Runs `shoal ARGS` in a child process and collects its output. */
 export function shoal(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; user?: Account } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SHOAL_BIN, ...args], {
       env: options.env ?? process.env,
       cwd: options.cwd,
       stdio: ["pipe", "pipe", "pipe"],
+      // As another (unprivileged) user: node drops supplementary groups and sets gid, then uid.
+      ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
     });
     let stdout = "";
     let stderr = "";

@@ -1,11 +1,12 @@
 /**
  * The issue's end-to-end scenarios, written once and run per provider
- * (process.test.ts, namespace.test.ts). Every one starts real etcd members
+ * (process.test.ts for the process and rootless providers, namespace.test.ts). Every one starts real etcd members
  * through `shoal up` and asks them.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
+import type { Account } from "../../helpers/cli.js";
 import { agentPid } from "../harness/index.js";
 import {
   discoveryUrl,
@@ -18,7 +19,10 @@ import {
   waitFor,
 } from "./harness.js";
 
-export function clusterScenarios(provider: "process" | "namespace"): void {
+export function clusterScenarios(
+  provider: "process" | "namespace" | "rootless",
+  options: { user?: Account } = {},
+): void {
   const bridge = provider === "namespace";
   const clusters: TestCluster[] = [];
   afterEach(async () => {
@@ -27,7 +31,7 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
     expect(leaked, "left behind after `shoal destroy -f`").toEqual([]);
   });
   const cluster = (sample: string) => {
-    const c = newCluster(sample);
+    const c = newCluster(sample, undefined, options);
     clusters.push(c);
     return c;
   };

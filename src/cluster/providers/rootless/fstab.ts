@@ -49,6 +49,12 @@ export interface RootlessRoot {
   work: string;
   /** Where the machine's `/` is assembled. */
   merged: string;
+  /**
+   * Overlaid host directories this user cannot read (/var/lib/etcd of the
+   * host's etcd package): overlayfs could not list them, so the machine's
+   * own directory from its layer is bound over each.
+   */
+  unreadable: readonly string[];
   /** Host paths the machine sees at the same place: the cluster's .shoal/, shoal itself. */
   binds: readonly string[];
 }
@@ -63,7 +69,7 @@ export interface RootlessRoot {
  * /etc/systemd/system only, and the binds (created where missing).
  */
 export function rootlessFstab(root: RootlessRoot): string {
-  const { hostDirs, layers, upper, work, merged, binds } = root;
+  const { hostDirs, layers, upper, work, merged, unreadable, binds } = root;
   const layered = new Set<string>(LAYERED);
   const entries: FstabEntry[] = [];
   for (const dir of hostDirs) {
@@ -83,6 +89,8 @@ export function rootlessFstab(root: RootlessRoot): string {
       entries.push([`/${dir}`, at, "none", "rbind"]);
     }
   }
+  for (const path of unreadable)
+    entries.push([`${upper}${path}`, `${merged}${path}`, "none", "bind"]);
   entries.push(
     ["tmpfs", `${merged}/tmp`, "tmpfs", "nosuid,nodev,mode=1777"],
     ["proc", `${merged}/proc`, "proc", "nosuid,nodev,noexec"],

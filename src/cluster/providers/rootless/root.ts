@@ -75,36 +75,39 @@ export function prepareRoot(
   const layers = layerKinds(
     dirsWithSubmounts(readFileSync("/proc/self/mountinfo", "utf8"), LAYERED),
   );
+  const unreadable: string[] = [];
   for (const dir of LAYERED) {
     mkdirSync(join(merged, dir), { recursive: true });
     if (layers[dir] === "host") continue;
     mkdirSync(join(work, dir), { recursive: true });
-    mirrorDirectories(join("/", dir), join(upper, dir), MIRRORED[dir]);
+    const closed = mirrorDirectories(`/${dir}`, upper, MIRRORED[dir]);
+    if (layers[dir] === "overlay") unreadable.push(...closed);
   }
   if (layers.etc === "own") copyOnce(machine, "/etc", join(upper, "etc"));
   mkdirSync(ownUnitsDir(machine), { recursive: true });
   coreHome(upper);
   const fstab = join(machine.dir, "fstab");
   const binds = [join(cluster.dir, ".shoal"), packageRoot(), ...resolverBind(layers)];
-  writeFileSync(fstab, rootlessFstab({ hostDirs, layers, upper, work, merged, binds }));
+  writeFileSync(fstab, rootlessFstab({ hostDirs, layers, upper, work, merged, unreadable, binds }));
   return { fstab, merged };
 }
 
-/** Creates under `to` every directory under `from` (down to `depth`) that this user can read. */
-function mirrorDirectories(from: string, to: string, depth: number): void {
+/**
+ * Creates in `layer` every directory under the host's `path` (down to
+ * `depth`), and returns those this user cannot read (created all the same).
+ */
+function mirrorDirectories(path: string, layer: string, depth: number): string[] {
+  mkdirSync(join(layer, path), { recursive: true });
   let entries: Dirent[];
   try {
-    entries = readdirSync(from, { withFileTypes: true });
+    entries = readdirSync(path, { withFileTypes: true });
   } catch {
-    return; // not ours to read: the machine sees it as the host has it
+    return [path];
   }
-  mkdirSync(to, { recursive: true });
-  if (depth === 0) return;
-  for (const entry of entries) {
-    if (entry.isDirectory()) {
-      mirrorDirectories(join(from, entry.name), join(to, entry.name), depth - 1);
-    }
-  }
+  if (depth === 0) return [];
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => mirrorDirectories(join(path, entry.name), layer, depth - 1));
 }
 
 /**
