@@ -16,6 +16,7 @@ export {
   loopbackAddress,
   machineName,
   netnsName,
+  probeRootless,
   vethName,
 } from "./providers/index.js";
 export { loadSpec } from "./spec/load.js";
