@@ -32,7 +32,7 @@ function child(argv: string[]) {
 
 describe("process identity (pid and start time)", () => {
   it("holds through a chain of execs, while the command line reads empty mid-exec", async () => {
-    // `ip netns exec` -> unshare -> sh -> chroot -> tini is such a chain; a check on the
+    // `ip netns exec` -> unshare -> sh -> chroot -> sh (the init) is such a chain; a check on the
     // command line once took a booting namespace machine for dead.
     const env = "/usr/bin/env";
     const c = child([env, env, env, env, env, env, env, env, "/bin/sleep", "30"]);
