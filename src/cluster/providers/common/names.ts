@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import type { Provider } from "./provider.js";
 
 /**
  * Names and addresses every provider shares, derived from the machine's
@@ -61,3 +62,15 @@ export function vethName(id: string, index: number): string {
 export function machineDir(clusterDir: string, name: string): string {
   return join(clusterDir, ".shoal", "machines", name);
 }
+
+/**
+ * What the providers on the host's own network share (process, rootless):
+ * each machine binds its loopback address, and reaches the host at 127.0.0.1.
+ */
+export const hostNetwork: Pick<Provider, "sharedNetwork" | "address" | "hostAddress" | "prepare"> =
+  {
+    sharedNetwork: true,
+    address: loopbackAddress,
+    hostAddress: () => "127.0.0.1",
+    async prepare(): Promise<void> {},
+  };

@@ -83,3 +83,12 @@ export interface Provider {
   /** Asks the host (pid files and /proc, namespaces, links) what runs for these machines. */
   list(cluster: ClusterPlan): Promise<MachineHostState[]>;
 }
+
+/** The tools of `tools` that are not on PATH, as a ProviderInfo's reason; undefined when all are. */
+export function missingTools(
+  tools: readonly string[],
+  which: (tool: string) => unknown,
+): string | undefined {
+  const missing = tools.filter((t) => !which(t));
+  return missing.length > 0 ? `missing ${missing.join(", ")}` : undefined;
+}

@@ -13,7 +13,13 @@ import {
 import { INIT_SCRIPT } from "../common/init.js";
 import { bridgeAddress, gatewayAddress, netnsName, vethName } from "../common/names.js";
 import { providerPidFile, removePid } from "../common/pids.js";
-import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "../common/provider.js";
+import {
+  type ClusterPlan,
+  type MachinePlan,
+  missingTools,
+  type Provider,
+  type ProviderInfo,
+} from "../common/provider.js";
 import { coreHome, enterMachine } from "../common/shell.js";
 import { machineFstab } from "./fstab.js";
 import {
@@ -54,10 +60,8 @@ export const namespaceProvider: Provider = {
     if (!priv.root && !(priv.capSysAdmin && priv.capNetAdmin)) {
       return { name: "namespace", needs, usable: false, reason: "not root" };
     }
-    const missing = TOOLS.filter((t) => !which(t));
-    if (missing.length > 0) {
-      return { name: "namespace", needs, usable: false, reason: `missing ${missing.join(", ")}` };
-    }
+    const missing = missingTools(TOOLS, which);
+    if (missing) return { name: "namespace", needs, usable: false, reason: missing };
     return { name: "namespace", needs, usable: true };
   },
 

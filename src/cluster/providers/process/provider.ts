@@ -7,7 +7,7 @@ import {
   launchMachine,
   runningPid,
 } from "../common/agent.js";
-import { loopbackAddress } from "../common/names.js";
+import { hostNetwork } from "../common/names.js";
 import { providerPidFile, removePid } from "../common/pids.js";
 import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "../common/provider.js";
 import { bashArgs, coreHome, runAttached, shellEnv } from "../common/shell.js";
@@ -20,18 +20,12 @@ import { bashArgs, coreHome, runAttached, shellEnv } from "../common/shell.js";
 export const processProvider: Provider = {
   name: "process",
 
-  sharedNetwork: true,
+  ...hostNetwork,
 
   // Linux routes all of 127.0.0.0/8 to lo: nothing to check here (doctor checks the addresses).
   async info(): Promise<ProviderInfo> {
     return { name: "process", needs: ["loopback 127.0.0.0/8"], usable: true };
   },
-
-  address: loopbackAddress,
-
-  hostAddress: () => "127.0.0.1",
-
-  async prepare(): Promise<void> {},
 
   async start(_cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
     if (runningPid(machine) !== undefined) return;

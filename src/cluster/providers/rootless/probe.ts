@@ -2,6 +2,17 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../../../host/index.js";
 
+/** unshare's flags for a machine: this user as root in a new user namespace, with mounts, UTS and PIDs. */
+export const MACHINE_NAMESPACES = [
+  "--user",
+  "--map-root-user",
+  "--mount",
+  "--uts",
+  "--pid",
+  "--fork",
+  "--kill-child",
+] as const;
+
 /**
  * Whether this user can make a rootless machine here, tried for real: a
  * user namespace mapped to this user with its own mount, UTS and PID
@@ -23,13 +34,7 @@ export async function probeRootless(
     await run(
       [
         unshare,
-        "--user",
-        "--map-root-user",
-        "--mount",
-        "--uts",
-        "--pid",
-        "--fork",
-        "--kill-child",
+        ...MACHINE_NAMESPACES,
         "--",
         "/bin/sh",
         "-ec",

@@ -7,11 +7,17 @@ import {
   runningPid,
 } from "../common/agent.js";
 import { INIT_SCRIPT } from "../common/init.js";
-import { loopbackAddress } from "../common/names.js";
+import { hostNetwork } from "../common/names.js";
 import { providerPidFile, removePid } from "../common/pids.js";
-import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "../common/provider.js";
+import {
+  type ClusterPlan,
+  type MachinePlan,
+  missingTools,
+  type Provider,
+  type ProviderInfo,
+} from "../common/provider.js";
 import { enterMachine } from "../common/shell.js";
-import { probeRootless } from "./probe.js";
+import { MACHINE_NAMESPACES, probeRootless } from "./probe.js";
 import { prepareRoot, unlockOverlayWork } from "./root.js";
 
 const TOOLS = ["unshare", "nsenter", "chroot", "mount", "hostname"] as const;
@@ -33,20 +39,18 @@ let probed: Promise<string | undefined> | undefined;
 /**
  * Machines for any user, through user namespaces: their own hostname,
  * mounts (the host's directories with the machine's own layer over /etc,
- * /home, /run, /usr and /var) and PID 1, on  the host's network at
+ * /home, /run, /usr and /var) and PID 1, on the host's network at
  * 127.17.8.(100+i) as the process provider.
  */
 export const rootlessProvider: Provider = {
   name: "rootless",
 
-  sharedNetwork: true,
+  ...hostNetwork,
 
   async info(): Promise<ProviderInfo> {
     const needs = ["unprivileged user namespaces", "overlayfs with userxattr", ...TOOLS];
-    const missing = TOOLS.filter((t) => !which(t));
-    if (missing.length > 0) {
-      return { name: "rootless", needs, usable: false, reason: `missing ${missing.join(", ")}` };
-    }
+    const missing = missingTools(TOOLS, which);
+    if (missing) return { name: "rootless", needs, usable: false, reason: missing };
     // Once per process: the answer does not change while shoal runs.
     probed ??= probeRootless(stateDir(process.env), process.env);
     const refused = await probed;
@@ -61,12 +65,6 @@ export const rootlessProvider: Provider = {
     return { name: "rootless", needs, usable: true };
   },
 
-  address: loopbackAddress,
-
-  hostAddress: () => "127.0.0.1",
-
-  async prepare(): Promise<void> {},
-
   async start(cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
     if (runningPid(machine) !== undefined) return;
     clearRunMarkers(machine);
@@ -75,13 +73,7 @@ export const rootlessProvider: Provider = {
       machine,
       [
         "unshare",
-        "--user",
-        "--map-root-user",
-        "--mount",
-        "--uts",
-        "--pid",
-        "--fork",
-        "--kill-child",
+        ...MACHINE_NAMESPACES,
         "--propagation",
         "private",
         "--",
