@@ -27,8 +27,13 @@ export async function probeRootless(
   env: NodeJS.ProcessEnv,
   unshare = "unshare",
 ): Promise<string | undefined> {
-  mkdirSync(scratch, { recursive: true });
-  const dir = mkdtempSync(join(scratch, ".rootless-probe-"));
+  let dir: string;
+  try {
+    mkdirSync(scratch, { recursive: true });
+    dir = mkdtempSync(join(scratch, ".rootless-probe-"));
+  } catch (err) {
+    return `cannot try it in ${scratch}: ${(err as Error).message}`;
+  }
   try {
     for (const d of ["lower", "upper", "work", "merged"]) mkdirSync(join(dir, d));
     await run(

@@ -24,13 +24,15 @@ const TOOLS = ["unshare", "nsenter", "chroot", "mount", "hostname"] as const;
 
 /**
  * Run inside a new user namespace (this user as root) with new mount, UTS
- * and PID namespaces: name the host, make the machine's root with the
+ * and PID namespaces: name the host, create the skeleton of directories
+ * in the machine's layer (root.ts), make the machine's root with the
  * mounts of its fstab (fstab.ts) in one `mount -a`, then chroot and exec
  * shoal's init (common/init.ts) as PID 1 with the agent as its child.
  */
 const BOOT_SCRIPT = `set -e
-name="$1" fstab="$2" merged="$3" init="$4"; shift 4
+name="$1" fstab="$2" merged="$3" init="$4" upper="$5" skeleton="$6"; shift 6
 hostname "$name"
+(cd "$upper" && xargs -r -d '\\n' mkdir -p < "$skeleton")
 mount -a -T "$fstab"
 exec chroot "$merged" /bin/sh -c "$init" init "$@"`;
 
@@ -68,7 +70,7 @@ export const rootlessProvider: Provider = {
   async start(cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
     if (runningPid(machine) !== undefined) return;
     clearRunMarkers(machine);
-    const { fstab, merged } = prepareRoot(cluster, machine);
+    const { fstab, merged, upper, skeleton } = prepareRoot(cluster, machine);
     await launchMachine(
       machine,
       [
@@ -85,6 +87,8 @@ export const rootlessProvider: Provider = {
         fstab,
         merged,
         INIT_SCRIPT,
+        upper,
+        skeleton,
         ...agentArgv(machine, "/"),
       ],
       { env },
