@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   dirsWithSubmounts,
   layerKinds,
+  mountPoints,
   rootlessFstab,
 } from "../../src/cluster/providers/rootless/fstab.js";
 
@@ -17,16 +18,18 @@ const MOUNTINFO = [
 
 describe("a rootless machine's root", () => {
   it("finds the directories with mounts below them; a directory that is itself a mount does not count", () => {
-    expect(dirsWithSubmounts(MOUNTINFO, ["etc", "home", "run", "usr", "var"])).toEqual(
+    const points = mountPoints(MOUNTINFO);
+    expect(points).toContain("/var/lib/docker\\040data");
+    expect(dirsWithSubmounts(points, ["etc", "home", "run", "usr", "var"])).toEqual(
       new Set(["run", "var"]),
     );
-    expect(dirsWithSubmounts(MOUNTINFO, ["etc", "usr"])).toEqual(new Set());
+    expect(dirsWithSubmounts(points, ["etc", "usr"])).toEqual(new Set());
   });
 
   it.each([
     [[], { etc: "overlay", home: "overlay", run: "own", usr: "overlay", var: "overlay" }],
     [["var"], { etc: "overlay", home: "overlay", run: "own", usr: "overlay", var: "own" }],
-    [["etc", "usr", "home"], { etc: "own", home: "own", run: "own", usr: "host", var: "overlay" }],
+    [["etc", "usr", "home"], { etc: "own", home: "own", run: "own", usr: "split", var: "overlay" }],
   ])("with mounts under %j, layers are %j", (submounts, kinds) => {
     expect(layerKinds(new Set(submounts))).toEqual(kinds);
   });
@@ -35,7 +38,8 @@ describe("a rootless machine's root", () => {
     const m = "/home/me/my cluster/.shoal/machines/core-01";
     const text = rootlessFstab({
       hostDirs: ["bin", "dev", "etc", "home", "proc", "run", "sys", "tmp", "usr", "var", "work"],
-      layers: { etc: "overlay", home: "own", run: "own", usr: "host", var: "overlay" },
+      layers: { etc: "overlay", home: "own", run: "own", usr: "split", var: "overlay" },
+      splitChildren: { usr: ["bin", "share"] },
       upper: `${m}/root`,
       work: `${m}/overlay-work`,
       merged: `${m}/merged`,
@@ -54,6 +58,8 @@ describe("a rootless machine's root", () => {
       `${e}/root/home ${e}/merged/home none bind 0 0`,
       `${e}/root/run ${e}/merged/run none bind 0 0`,
       `/usr ${e}/merged/usr none rbind 0 0`,
+      `overlay ${e}/merged/usr/bin overlay ${layers("usr/bin")} 0 0`,
+      `overlay ${e}/merged/usr/share overlay ${layers("usr/share")} 0 0`,
       `overlay ${e}/merged/var overlay ${layers("var")} 0 0`,
       `${e}/root/var/lib/etcd ${e}/merged/var/lib/etcd none bind 0 0`,
       `tmpfs ${e}/merged/tmp tmpfs nosuid,nodev,mode=1777 0 0`,

@@ -3,10 +3,11 @@
  * as an unprivileged account (the tests themselves run as root), `shoal up`
  * with the default provider choice, then ssh, reload, halt and destroy.
  */
+import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Account } from "../../helpers/cli.js";
+import { type Account, SHOAL_BIN } from "../../helpers/cli.js";
 import { agentPid } from "../harness/index.js";
 import { newCluster, processesMentioning, type TestCluster, teardown } from "./harness.js";
 
@@ -92,5 +93,57 @@ ps -o stat= -p "$p"`,
       expect(readdirSync(c.dir).sort()).toEqual(["config.rb", "user-data"]);
       expect(readdirSync(c.stateDir).filter((f) => f.includes("probe"))).toEqual([]);
     }, 180_000);
+
+    // Mounts below /etc, /usr and /var (as /run always has): the kernel refuses those as
+    // overlay lower layers in a user namespace. `up` runs where such mounts exist (a
+    // private mount namespace, so the host is not touched) and must fall back.
+    it.runIf(user !== undefined)(
+      "boots where the host has mounts below /etc, /usr and /var: /etc copied, /var its own, /usr split",
+      async () => {
+        const account = user as Account;
+        const c = newCluster("user-data.sample", "$num_instances=1\n", { user: account });
+        clusters.push(c);
+        const mounts = ["/etc/opt", "/usr/local/src", "/var/mail"];
+        const script = `${mounts.map((m) => `mount -t tmpfs tmpfs ${m}`).join("\n")}
+exec setpriv --reuid=${account.uid} --regid=${account.gid} --clear-groups -- "$@"`;
+        await new Promise<void>((resolve, reject) =>
+          execFile(
+            "unshare",
+            ["--mount", "--propagation", "private", "--", "sh", "-ec", script, "sh"].concat([
+              process.execPath,
+              SHOAL_BIN,
+              "up",
+              "--timeout",
+              "60s",
+            ]),
+            { env: c.env, cwd: c.dir },
+            (err, stdout, stderr) =>
+              err ? reject(new Error(`${err.message}\n${stdout}\n${stderr}`)) : resolve(),
+          ),
+        );
+        const fstab = readFileSync(join(c.machineDir("core-01"), "fstab"), "utf8");
+        const root = join(c.machineDir("core-01"), "root");
+        expect(fstab).toContain(`${root}/etc ${c.machineDir("core-01")}/merged/etc none bind 0 0`);
+        expect(fstab).toContain(`${root}/var ${c.machineDir("core-01")}/merged/var none bind 0 0`);
+        expect(fstab).toContain(`/usr ${c.machineDir("core-01")}/merged/usr none rbind 0 0`);
+        expect(fstab).toMatch(/^overlay \S+\/merged\/usr\/share overlay /m);
+        expect(fstab).not.toMatch(/merged\/usr\/local overlay/);
+
+        const sh = async (command: string) =>
+          (await c.ok(["ssh", "core-01", "--", command])).stdout.trim();
+        expect(await sh("hostname")).toBe("core-01");
+        expect(await sh("cat /etc/environment")).toContain("COREOS_PUBLIC_IPV4=127.17.8.101");
+        expect(await sh("etcdctl endpoint health 2>&1")).toContain("is healthy");
+        // The copy of /etc leaves the host's enabled services out (the host runs etcd.service).
+        expect(await sh("ls /etc/systemd/system/multi-user.target.wants 2>/dev/null | wc -l")).toBe(
+          "0",
+        );
+        expect(existsSync(join(root, "etc", "passwd"))).toBe(true);
+        await sh("echo b > /usr/share/shoal-slot");
+        expect(readFileSync(join(root, "usr", "share", "shoal-slot"), "utf8")).toBe("b\n");
+        expect(existsSync("/usr/share/shoal-slot")).toBe(false);
+      },
+      180_000,
+    );
   });
 }

@@ -7,23 +7,24 @@ export type Layered = (typeof LAYERED)[number];
 /**
  * How a layered directory is made: `overlay` (the host's directory with the
  * machine's layer on top), `own` (the machine's layer alone: a copy, or a
- * directory of its own), or `host` (the host's directory as it is).
+ * directory of its own), or `split` (the host's directory as it is, with an
+ * overlay on each of its subdirectories that has no mount below it).
  */
-export type LayerKind = "overlay" | "own" | "host";
+export type LayerKind = "overlay" | "own" | "split";
 
 /**
  * Where overlayfs is refused, what stands in: overlayfs inside a user
  * namespace cannot take a lower directory that has mounts under it (the
  * kernel locks them), as /run (/run/user, /run/netns) nearly always has.
  * /etc is then copied (the machine needs its users, certificates and
- * resolver), /home, /run and /var are the machine's own, and /usr is the
- * host's unchanged (read-only to the machine: too large to copy).
+ * resolver), /home, /run and /var are the machine's own, and /usr (too
+ * large to copy, and the machine's programs) is split.
  */
 export const FALLBACK: Readonly<Record<Layered, LayerKind>> = {
   etc: "own",
   home: "own",
   run: "own",
-  usr: "host",
+  usr: "split",
   var: "own",
 };
 
@@ -43,6 +44,8 @@ export interface RootlessRoot {
   /** The directories at the host's `/` (symlinks and files left out). */
   hostDirs: readonly string[];
   layers: Readonly<Record<Layered, LayerKind>>;
+  /** For a `split` directory, its subdirectories that get an overlay (names, not paths). */
+  splitChildren: Readonly<Partial<Record<Layered, readonly string[]>>>;
   /** The machine's own layer (machineDir/root): upper/etc over the host's /etc, and so on. */
   upper: string;
   /** overlayfs's work directories, one per overlaid directory, on upper's filesystem. */
@@ -69,7 +72,13 @@ export interface RootlessRoot {
  * /etc/systemd/system only, and the binds (created where missing).
  */
 export function rootlessFstab(root: RootlessRoot): string {
-  const { hostDirs, layers, upper, work, merged, unreadable, binds } = root;
+  const { hostDirs, layers, splitChildren, upper, work, merged, unreadable, binds } = root;
+  const overlay = (path: string): FstabEntry => [
+    "overlay",
+    `${merged}${path}`,
+    "overlay",
+    `userxattr,lowerdir=${path},upperdir=${upper}${path},workdir=${work}${path}`,
+  ];
   const layered = new Set<string>(LAYERED);
   const entries: FstabEntry[] = [];
   for (const dir of hostDirs) {
@@ -81,12 +90,12 @@ export function rootlessFstab(root: RootlessRoot): string {
     const at = `${merged}/${dir}`;
     const kind = layers[dir];
     if (kind === "overlay") {
-      const options = `userxattr,lowerdir=/${dir},upperdir=${upper}/${dir},workdir=${work}/${dir}`;
-      entries.push(["overlay", at, "overlay", options]);
+      entries.push(overlay(`/${dir}`));
     } else if (kind === "own") {
       entries.push([`${upper}/${dir}`, at, "none", "bind"]);
     } else {
       entries.push([`/${dir}`, at, "none", "rbind"]);
+      for (const child of splitChildren[dir] ?? []) entries.push(overlay(`/${dir}/${child}`));
     }
   }
   for (const path of unreadable)
@@ -102,18 +111,23 @@ export function rootlessFstab(root: RootlessRoot): string {
   return renderFstab(entries);
 }
 
-/**
- * The top-level directories (of `candidates`) that have a mount point
- * somewhere under them, from /proc/self/mountinfo's text (field 5 is the
- * mount point, with octal escapes).
- */
-export function dirsWithSubmounts(mountinfo: string, candidates: readonly string[]): Set<string> {
-  const found = new Set<string>();
-  for (const line of mountinfo.split("\n")) {
-    const point = line.split(" ")[4];
-    if (!point) continue;
-    const top = /^\/([^/]+)\/./.exec(point)?.[1];
-    if (top && candidates.includes(top)) found.add(top);
-  }
-  return found;
+/** The mount points in /proc/self/mountinfo's text (field 5, octal escapes kept). */
+export function mountPoints(mountinfo: string): string[] {
+  return mountinfo
+    .split("\n")
+    .map((line) => line.split(" ")[4])
+    .filter((point): point is string => Boolean(point));
+}
+
+/** Whether some mount point lies strictly below `dir`. */
+export function hasMountsBelow(points: readonly string[], dir: string): boolean {
+  return points.some((point) => point.startsWith(`${dir}/`));
+}
+
+/** The top-level directories (of `candidates`) that have a mount point somewhere below them. */
+export function dirsWithSubmounts(
+  points: readonly string[],
+  candidates: readonly string[],
+): Set<string> {
+  return new Set(candidates.filter((dir) => hasMountsBelow(points, `/${dir}`)));
 }

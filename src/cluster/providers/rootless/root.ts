@@ -20,10 +20,12 @@ import type { ClusterPlan, MachinePlan } from "../common/provider.js";
 import { coreHome } from "../common/shell.js";
 import {
   dirsWithSubmounts,
+  hasMountsBelow,
   LAYERED,
   type Layered,
   type LayerKind,
   layerKinds,
+  mountPoints,
   rootlessFstab,
 } from "./fstab.js";
 
@@ -76,22 +78,36 @@ export function prepareRoot(
       symlinkSync(readlinkSync(join("/", entry.name)), at);
     }
   }
-  const layers = layerKinds(
-    dirsWithSubmounts(readFileSync("/proc/self/mountinfo", "utf8"), LAYERED),
-  );
+  const points = mountPoints(readFileSync("/proc/self/mountinfo", "utf8"));
+  const layers = layerKinds(dirsWithSubmounts(points, LAYERED));
+  const splitChildren: Partial<Record<Layered, string[]>> = {};
   for (const dir of LAYERED) {
     mkdirSync(join(merged, dir), { recursive: true });
-    if (layers[dir] !== "host") mkdirSync(join(work, dir), { recursive: true });
+    const children = layers[dir] === "split" ? freeChildren(points, `/${dir}`) : [""];
+    if (layers[dir] === "split") splitChildren[dir] = children;
+    for (const child of children) mkdirSync(join(work, dir, child), { recursive: true });
   }
   const { dirs, unreadable } = hostSkeleton(layers);
   const skeleton = join(machine.dir, "skeleton");
   writeFileSync(skeleton, dirs.map((d) => `${d.slice(1)}\n`).join(""));
-  if (layers.etc === "own") copyOnce(machine, "/etc", join(upper, "etc"));
+  if (layers.etc === "own") copyOnce(machine, "/etc", upper, ["/etc/systemd/system"]);
   mkdirSync(ownUnitsDir(machine), { recursive: true });
   coreHome(upper);
   const fstab = join(machine.dir, "fstab");
   const binds = [join(cluster.dir, ".shoal"), packageRoot(), ...resolverBind(layers)];
-  writeFileSync(fstab, rootlessFstab({ hostDirs, layers, upper, work, merged, unreadable, binds }));
+  writeFileSync(
+    fstab,
+    rootlessFstab({
+      hostDirs,
+      layers,
+      splitChildren,
+      upper,
+      work,
+      merged,
+      unreadable,
+      binds,
+    }),
+  );
   return { fstab, merged, upper, skeleton };
 }
 
@@ -124,11 +140,23 @@ function hostSkeleton(layers: Readonly<Record<Layered, LayerKind>>): {
       if (entry.isDirectory()) walk(join(path, entry.name), depth - 1, overlaid);
     }
   };
-  for (const dir of LAYERED) {
-    if (layers[dir] !== "host") walk(`/${dir}`, MIRRORED[dir], layers[dir] === "overlay");
-  }
+  for (const dir of LAYERED) walk(`/${dir}`, MIRRORED[dir], layers[dir] !== "own");
   walked = { key, dirs, unreadable };
   return walked;
+}
+
+/** The subdirectories of `dir` with no mount at or below them: each can take an overlay. */
+function freeChildren(points: readonly string[], dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .filter(
+        (name) => !points.includes(`${dir}/${name}`) && !hasMountsBelow(points, `${dir}/${name}`),
+      );
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -147,10 +175,11 @@ function resolverBind(layers: Readonly<Record<Layered, LayerKind>>): string[] {
 
 /**
  * Copies what this user can read of a host directory into the machine's
- * layer, once (where overlayfs is refused). Links stay links; what cannot
+ * layer, once (where overlayfs is refused), but none of `skip` (the host's
+ * enabled services are not the machine's). Links stay links; what cannot
  * be read is left out, as it would be unreadable in the machine too.
  */
-function copyOnce(machine: MachinePlan, from: string, to: string): void {
+function copyOnce(machine: MachinePlan, from: string, layer: string, skip: string[]): void {
   const done = join(machine.dir, `copied${from.replaceAll("/", "-")}`);
   if (existsSync(done)) return;
   const copy = (src: string, dst: string) => {
@@ -164,6 +193,7 @@ function copyOnce(machine: MachinePlan, from: string, to: string): void {
     for (const entry of entries) {
       const [s, d] = [join(src, entry.name), join(dst, entry.name)];
       try {
+        if (skip.includes(s)) continue;
         if (entry.isDirectory()) copy(s, d);
         else if (entry.isSymbolicLink()) {
           if (!lstatSync(d, { throwIfNoEntry: false })) symlinkSync(readlinkSync(s), d);
@@ -173,7 +203,7 @@ function copyOnce(machine: MachinePlan, from: string, to: string): void {
       }
     }
   };
-  copy(from, to);
+  copy(from, join(layer, from));
   writeFileSync(done, "");
 }
 
