@@ -43,7 +43,7 @@ export async function destroy(
     const id = state?.id ?? clusterId(dir);
     // Ask every provider that can run here: a crash may have left either kind of leftover.
     for (const p of PROVIDERS) {
-      if ((await p.info()).usable) await p.cleanup({ ...plan, id });
+      if ((await p.info(env)).usable) await p.cleanup({ ...plan, id });
     }
     rmSync(shoalDir(dir), { recursive: true, force: true });
     unregisterCluster(id, env);

@@ -54,10 +54,13 @@ export function providerByName(name: ProviderName): Provider {
  * The provider for a choice: `auto` picks the first usable one (like kind's
  * DetectNodeProvider); a named one that cannot run here is refused with why.
  */
-export async function chooseProvider(choice: ProviderChoice): Promise<Provider> {
+export async function chooseProvider(
+  choice: ProviderChoice,
+  env: NodeJS.ProcessEnv,
+): Promise<Provider> {
   if (choice !== "auto") {
     const provider = providerByName(choice);
-    const info = await provider.info();
+    const info = await provider.info(env);
     if (!info.usable) {
       throw new InputError(
         `the ${choice} provider cannot run here: ${info.reason}`,
@@ -68,7 +71,7 @@ export async function chooseProvider(choice: ProviderChoice): Promise<Provider> 
     return provider;
   }
   for (const provider of PROVIDERS) {
-    if ((await provider.info()).usable) return provider;
+    if ((await provider.info(env)).usable) return provider;
   }
   return processProvider;
 }

@@ -140,7 +140,7 @@ async function pickProvider(
     }
     return providerByName(previous.provider);
   }
-  return chooseProvider(wanted);
+  return chooseProvider(wanted, options.env);
 }
 
 /** The named machines of a plan, in plan order; an unknown name is an input error. */

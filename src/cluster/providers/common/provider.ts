@@ -1,3 +1,5 @@
+import { which } from "../../../host/index.js";
+
 /**
  * The contract every provider keeps, in kind's style: how one machine's
  * process tree is wrapped on this host. Everything else (names, config
@@ -53,8 +55,8 @@ export interface Provider {
    * their agents bind 0.0.0.0 and 127.0.0.1 listeners to that address.
    */
   readonly sharedNetwork: boolean;
-  /** What it needs and whether this host has it (auto picks from this). */
-  info(): Promise<ProviderInfo>;
+  /** What it needs and whether this host has it for this environment (auto picks from this). */
+  info(env: NodeJS.ProcessEnv): Promise<ProviderInfo>;
   /** The address machine `index` gets on `subnet`. */
   address(subnet: string, index: number): string;
   /** Where machines reach the host, e.g. the discovery server's address. */
@@ -84,11 +86,11 @@ export interface Provider {
   list(cluster: ClusterPlan): Promise<MachineHostState[]>;
 }
 
-/** The tools of `tools` that are not on PATH, as a ProviderInfo's reason; undefined when all are. */
+/** The tools of `tools` that are not on `path`, as a ProviderInfo's reason; undefined when all are. */
 export function missingTools(
   tools: readonly string[],
-  which: (tool: string) => unknown,
+  path: string | undefined,
 ): string | undefined {
-  const missing = tools.filter((t) => !which(t));
+  const missing = tools.filter((t) => !which(t, path));
   return missing.length > 0 ? `missing ${missing.join(", ")}` : undefined;
 }

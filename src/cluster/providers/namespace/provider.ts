@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { privileges, which } from "../../../host/index.js";
+import { privileges } from "../../../host/index.js";
 import { machinePaths } from "../../../machine/index.js";
 import {
   agentArgv,
@@ -54,13 +54,13 @@ export const namespaceProvider: Provider = {
 
   sharedNetwork: false,
 
-  async info(): Promise<ProviderInfo> {
+  async info(env): Promise<ProviderInfo> {
     const needs = ["root (or CAP_SYS_ADMIN and CAP_NET_ADMIN)", ...TOOLS];
     const priv = privileges();
     if (!priv.root && !(priv.capSysAdmin && priv.capNetAdmin)) {
       return { name: "namespace", needs, usable: false, reason: "not root" };
     }
-    const missing = missingTools(TOOLS, which);
+    const missing = missingTools(TOOLS, env.PATH);
     if (missing) return { name: "namespace", needs, usable: false, reason: missing };
     return { name: "namespace", needs, usable: true };
   },

@@ -1,4 +1,4 @@
-import { stateDir, which } from "../../../host/index.js";
+import { stateDir } from "../../../host/index.js";
 import {
   agentArgv,
   agentLifecycle,
@@ -49,12 +49,12 @@ export const rootlessProvider: Provider = {
 
   ...hostNetwork,
 
-  async info(): Promise<ProviderInfo> {
+  async info(env): Promise<ProviderInfo> {
     const needs = ["unprivileged user namespaces", "overlayfs with userxattr", ...TOOLS];
-    const missing = missingTools(TOOLS, which);
+    const missing = missingTools(TOOLS, env.PATH);
     if (missing) return { name: "rootless", needs, usable: false, reason: missing };
     // Once per process: the answer does not change while shoal runs.
-    probed ??= probeRootless(stateDir(process.env), process.env);
+    probed ??= probeRootless(stateDir(env), env);
     const refused = await probed;
     if (refused !== undefined) {
       return {
