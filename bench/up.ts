@@ -4,8 +4,10 @@
  * etcd's own v2 discovery on the same host, per provider. Both sides use
  * the same discovery server (started here, so neither pays for its start)
  * and the same short raft timers; the clock runs until every member's
- * HTTP /health says true. Goal: ratio <= 2.0. PROVIDER=process|namespace
- * measures one provider (default: both where root, else process).
+ * HTTP /health says true. Goal: ratio <= 2.0. PROVIDER=process|namespace|rootless
+ * measures one provider (default: all three where root, else process and
+ * rootless). The rootless provider is for users without root: where the
+ * bench runs as root, its `shoal` runs as an unprivileged account.
  *
  * First, the floor of the design itself against the same anchor: a Node CLI
  * that starts one Node process per machine, each starting etcd, with none
@@ -19,18 +21,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { newToken, startDiscoveryServer } from "../src/discovery/index.js";
+import { unprivilegedAccount } from "../test/e2e/cluster/harness.js";
 import { EtcdGroup, freePort, waitFor } from "../test/e2e/harness/index.js";
 import { compare, timeMs } from "./lib/compare.js";
 import { benchCluster, canUseNamespaces, RAFT } from "./lib/shoal-cluster.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const FLOOR_CLI = fileURLToPath(new URL("./lib/node-floor/cli.mjs", import.meta.url));
-const providers =
-  process.env.PROVIDER === "process" || process.env.PROVIDER === "namespace"
-    ? [process.env.PROVIDER]
-    : canUseNamespaces()
-      ? (["process", "namespace"] as const)
-      : (["process"] as const);
+const PROVIDERS = ["process", "namespace", "rootless"] as const;
+const providers = PROVIDERS.filter((p) =>
+  process.env.PROVIDER ? p === process.env.PROVIDER : p !== "namespace" || canUseNamespaces(),
+);
+// As root, the rootless provider's clusters belong to (and run as) an unprivileged account.
+const rootlessUser = canUseNamespaces() ? unprivilegedAccount() : undefined;
 
 const storeDir = mkdtempSync(join(tmpdir(), "shoal-bench-discovery-"));
 const local = await startDiscoveryServer({
@@ -148,7 +151,10 @@ try {
       ours: {
         name: `shoal up (${provider})`,
         measure: async () => {
-          const c = benchCluster({ instances: 3, provider, discovery });
+          const c = benchCluster(
+            { instances: 3, provider, discovery },
+            provider === "rootless" && rootlessUser ? { user: rootlessUser } : {},
+          );
           try {
             return await timeMs(async () => await c.shoal(["up", "--timeout", "60s"]));
           } finally {

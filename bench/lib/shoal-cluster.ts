@@ -3,7 +3,7 @@
  * sample as user-data, a private state dir, and the built CLI to drive it.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,11 +24,12 @@ export interface BenchCluster {
 /**
  * A cluster directory with these shoal.yaml settings. `shortRaft` (default)
  * gives every etcd the short raft timers RAFT; false keeps etcd's defaults,
- * which is what `shoal up` gives its users.
+ * which is what `shoal up` gives its users. With `user`, the directories
+ * are that user's and shoal runs as that user (the rootless provider).
  */
 export function benchCluster(
   settings: Record<string, string | number>,
-  { shortRaft = true }: { shortRaft?: boolean } = {},
+  { shortRaft = true, user }: { shortRaft?: boolean; user?: { uid: number; gid: number } } = {},
 ): BenchCluster {
   const dir = mkdtempSync(join(tmpdir(), "shoal-bench-"));
   const state = mkdtempSync(join(tmpdir(), "shoal-bench-state-"));
@@ -39,9 +40,15 @@ export function benchCluster(
       .map(([k, v]) => `${k}: ${v}\n`)
       .join(""),
   );
+  if (user) {
+    for (const path of [dir, join(dir, "user-data"), join(dir, "shoal.yaml"), state]) {
+      chownSync(path, user.uid, user.gid);
+    }
+  }
   const env = {
     ...process.env,
     SHOAL_STATE_DIR: state,
+    ...(user ? { HOME: dir } : {}),
     ...(shortRaft
       ? {
           SHOAL_ETCD_HEARTBEAT_INTERVAL: String(RAFT.heartbeatMs),
@@ -58,6 +65,7 @@ export function benchCluster(
           cwd: dir,
           env,
           stdio: ["ignore", "pipe", "pipe"],
+          ...(user ? { uid: user.uid, gid: user.gid } : {}),
         });
         let output = "";
         const keep = (chunk: Buffer) => {

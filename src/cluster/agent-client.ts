@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { connectMachine, type MachineStatus, machinePaths } from "../machine/index.js";
-import type { MachinePlan } from "./providers/provider.js";
+import type { MachinePlan } from "./providers/index.js";
 
 /** The machine's own view (boot state, units) from its agent, or undefined while it does not answer. */
 export async function agentStatus(machine: MachinePlan): Promise<MachineStatus | undefined> {

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { newToken } from "../discovery/index.js";
 import { ShoalError } from "../errors/index.js";
 import { shoalArgv, stateDir, waitFor } from "../host/index.js";
-import { alive, type ProcessId, processId, signal } from "./providers/pids.js";
+import { alive, type ProcessId, processId, signal } from "./providers/index.js";
 import type { DiscoverySetting } from "./spec/types.js";
 
 /** A discovery token URL, and when the server behind it answers. */

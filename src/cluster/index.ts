@@ -7,6 +7,7 @@ export { provision, reload } from "./lifecycle/restart.js";
 export { NotRunningError, ssh } from "./lifecycle/ssh.js";
 export { type MachineReport, renderStatus, status } from "./lifecycle/status.js";
 export { type Progress, progressFor } from "./progress.js";
+export type { MachineState, ProviderName } from "./providers/index.js";
 export {
   BRIDGE,
   bridgeAddress,
@@ -15,11 +16,12 @@ export {
   loopbackAddress,
   machineName,
   netnsName,
+  probeRootless,
   vethName,
-} from "./providers/common.js";
-export type { MachineState, ProviderName } from "./providers/provider.js";
+} from "./providers/index.js";
 export { loadSpec } from "./spec/load.js";
 export type { ClusterSpec, SpecNote } from "./spec/types.js";
+export { PROVIDER_CHOICES, type ProviderChoice } from "./spec/types.js";
 export { clusterOfMachine, readState } from "./state.js";
 export type { ProvisionOptions, ReloadOptions, UpOptions } from "./up/context.js";
 export { type UpResult, up } from "./up/up.js";

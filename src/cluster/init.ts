@@ -16,7 +16,9 @@ namePrefix: core
 updateChannel: stable
 
 # How machines are made: namespace (own network, hostname, mounts and PID 1; needs root),
-# process (any user; loopback addresses 127.17.8.101...), or auto (namespace where it can).
+# rootless (own hostname, mounts and PID 1 through user namespaces; any user where the kernel
+# allows them; loopback addresses 127.17.8.101...), process (any user; processes on the host),
+# or auto (the first of these that can run here).
 provider: auto
 
 # The cloud-config every machine boots from. It is never rewritten: each machine gets a

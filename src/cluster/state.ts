@@ -10,7 +10,7 @@ import {
 import { join, resolve } from "node:path";
 import { InputError } from "../errors/index.js";
 import { stateDir } from "../host/index.js";
-import type { ProviderName } from "./providers/provider.js";
+import type { ProviderName } from "./providers/index.js";
 import type { UpdateChannel } from "./spec/types.js";
 
 /**

@@ -33,25 +33,19 @@ export const TOOLS: readonly Tool[] = [
     name: "unshare",
     pkg: "util-linux",
     required: false,
-    purpose: "the namespace provider creates machines with it",
+    purpose: "the namespace and rootless providers create machines with it",
   },
   {
     name: "nsenter",
     pkg: "util-linux",
     required: false,
-    purpose: "the namespace provider enters machines with it",
+    purpose: "the namespace and rootless providers enter machines with it",
   },
   {
     name: "ip",
     pkg: "iproute2",
     required: false,
     purpose: "the namespace provider makes the shoal0 bridge and veths with it",
-  },
-  {
-    name: "tini",
-    pkg: "tini",
-    required: false,
-    purpose: "the namespace provider runs it as each machine's PID 1",
   },
 ];
 

@@ -44,7 +44,7 @@ export function planFix(results: readonly CheckResult[], host: FixHost): FixPlan
     packages,
     message: `install with your distribution's package manager: etcd and etcdctl 3.4 or newer${
       packages.some((p) => p !== "etcd-server" && p !== "etcd-client")
-        ? ", and for the namespace provider util-linux (unshare, nsenter), iproute2 (ip) and tini"
+        ? ", and for the namespace and rootless providers util-linux (unshare, nsenter) and iproute2 (ip)"
         : ""
     }`,
   };

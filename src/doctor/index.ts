@@ -7,6 +7,7 @@ import { checkNamespaces } from "./namespaces.js";
 import { checkLoopback, checkPorts } from "./network.js";
 import { checkStateDirs } from "./state.js";
 import type { CheckResult, DoctorEnv } from "./types.js";
+import { checkUserNamespaces } from "./userns.js";
 
 export type { FixPlan } from "./fix.js";
 export type { CheckResult, CheckStatus, DoctorEnv } from "./types.js";
@@ -47,9 +48,10 @@ export function doctorEnvFor(cwd: string, env: NodeJS.ProcessEnv = process.env):
 
 /** Runs every check; the order is the order of the report. */
 export async function runChecks(env: DoctorEnv): Promise<CheckResult[]> {
-  const [binaries, namespaces, loopback, ports] = await Promise.all([
+  const [binaries, namespaces, userns, loopback, ports] = await Promise.all([
     checkBinaries(env),
     checkNamespaces(env),
+    checkUserNamespaces(env),
     checkLoopback(env),
     checkPorts(env),
   ]);
@@ -64,7 +66,7 @@ export async function runChecks(env: DoctorEnv): Promise<CheckResult[]> {
         },
       ]
     : [];
-  return [...binaries, namespaces, loopback, ...ports, ...checkStateDirs(env), ...spec];
+  return [...binaries, namespaces, userns, loopback, ...ports, ...checkStateDirs(env), ...spec];
 }
 
 /** True when every required check is ok. */

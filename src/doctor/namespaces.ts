@@ -8,14 +8,14 @@ import type { CheckResult, DoctorEnv } from "./types.js";
  */
 export async function checkNamespaces(env: DoctorEnv): Promise<CheckResult> {
   const base = { name: "namespaces", required: false } as const;
-  const fallback = "shoal uses the process provider instead";
+  const fallback = "shoal uses the rootless provider, or processes, instead";
   const priv = privileges();
   if (!priv.root && !(priv.capSysAdmin && priv.capNetAdmin)) {
     return {
       ...base,
       status: "warn",
-      detail: `not root and without CAP_SYS_ADMIN and CAP_NET_ADMIN: ${fallback}`,
-      fix: "run shoal as root for machines with their own network, hostname and PID 1",
+      detail: `not root and without CAP_SYS_ADMIN and CAP_NET_ADMIN: ${fallback} (see user-namespaces)`,
+      fix: "run shoal as root for machines with their own network as well",
     };
   }
   const unshare = which("unshare", env.path);

@@ -7,8 +7,8 @@ import {
   netnsName,
   vethName,
 } from "../../src/cluster/index.js";
-import { gatewayAddress } from "../../src/cluster/providers/common.js";
-import { parseLinkNames, parseNetnsNames } from "../../src/cluster/providers/network.js";
+import { gatewayAddress } from "../../src/cluster/providers/common/names.js";
+import { parseLinkNames, parseNetnsNames } from "../../src/cluster/providers/namespace/network.js";
 import { defaultDoctorEnv } from "../../src/doctor/index.js";
 
 describe("names and addresses", () => {

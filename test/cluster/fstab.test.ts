@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fstabField, machineFstab } from "../../src/cluster/providers/fstab.js";
+import { fstabField } from "../../src/cluster/providers/common/fstab.js";
+import { machineFstab } from "../../src/cluster/providers/namespace/fstab.js";
 
 describe("a namespace machine's fstab", () => {
   it.each([

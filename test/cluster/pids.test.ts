@@ -9,7 +9,7 @@ import {
   processId,
   readPid,
   writePid,
-} from "../../src/cluster/providers/pids.js";
+} from "../../src/cluster/providers/common/pids.js";
 import { waitFor } from "../../src/host/index.js";
 
 const cleanups: (() => void)[] = [];
@@ -32,7 +32,7 @@ function child(argv: string[]) {
 
 describe("process identity (pid and start time)", () => {
   it("holds through a chain of execs, from the first to the last", async () => {
-    // `ip netns exec` -> unshare -> sh -> chroot -> tini is such a chain; a check on the
+    // `ip netns exec` -> unshare -> sh -> chroot -> sh (the init) is such a chain; a check on the
     // command line (empty while in execve) once took a booting namespace machine for dead.
     const env = "/usr/bin/env";
     const c = child([env, env, env, env, env, env, env, env, "/bin/sleep", "30"]);

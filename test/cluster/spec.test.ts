@@ -75,7 +75,7 @@ describe("shoal.yaml", () => {
       "updateChannel",
       /"nightly" is not one of stable, beta, alpha/,
     ],
-    ["# comment\nprovider: docker", 2, "provider", /not one of auto, process, namespace/],
+    ["# comment\nprovider: docker", 2, "provider", /not one of auto, process, namespace, rootless/],
     ["instances: 3\nnum_instances: 4", 2, "num_instances", /unknown setting "num_instances"/],
     ["instances: 2\netcdSize: 3", 2, "etcdSize", /etcdSize 3 is larger than instances 2/],
     ["network:\n  subnet: 10.0.0.0/16", 2, "network.subnet", /not a \/24 subnet/],

@@ -4,6 +4,13 @@ import { fileURLToPath } from "node:url";
 /** The built CLI, as a user runs it (`npm test` builds it before vitest starts). */
 export const SHOAL_BIN = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 
+/** A user account to run the CLI as. */
+export interface Account {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -13,7 +20,7 @@ export interface CliResult {
 /** Runs `shoal ARGS` in a child process and collects its output. */
 export function shoal(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; user?: Account } = {},
 ): Promise<CliResult> {
   return runProgram([process.execPath, SHOAL_BIN, ...args], options);
 }
@@ -21,7 +28,7 @@ export function shoal(
 /** Runs a program (argv[0] a path) in a child process and collects its output. */
 export function runProgram(
   argv: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; user?: Account } = {},
 ): Promise<CliResult> {
   const [file, ...args] = argv as [string, ...string[]];
   return new Promise((resolve, reject) => {
@@ -29,6 +36,8 @@ export function runProgram(
       env: options.env ?? process.env,
       cwd: options.cwd,
       stdio: ["pipe", "pipe", "pipe"],
+      // As another (unprivileged) user: node drops supplementary groups and sets gid, then uid.
+      ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
     });
     let stdout = "";
     let stderr = "";

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { progressFor, up } from "../../cluster/index.js";
+import { PROVIDER_CHOICES, type ProviderChoice, progressFor, up } from "../../cluster/index.js";
 import { applyFix, defaultDoctorEnv, fixPlanFor, runChecks } from "../../doctor/index.js";
 import { ShoalError } from "../../errors/index.js";
 import { which } from "../../host/index.js";
@@ -11,11 +11,7 @@ export function upCommand(io: IO): Command {
     .description("create and boot the machines, and wait until etcd is healthy")
     .argument("[names...]", "only these machines")
     .addOption(
-      new Option("--provider <provider>", "how machines are made").choices([
-        "auto",
-        "process",
-        "namespace",
-      ]),
+      new Option("--provider <provider>", "how machines are made").choices(PROVIDER_CHOICES),
     )
     .option("--no-wait", "return once the machines are started")
     .option(
@@ -29,7 +25,7 @@ export function upCommand(io: IO): Command {
       async (
         names: string[],
         opts: {
-          provider?: "auto" | "process" | "namespace";
+          provider?: ProviderChoice;
           wait: boolean;
           timeout: number;
           retain?: boolean;

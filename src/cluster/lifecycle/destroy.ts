@@ -1,8 +1,7 @@
 import { rmSync } from "node:fs";
 import { stopLocalServers } from "../discovery.js";
 import type { Progress } from "../progress.js";
-import { clusterId } from "../providers/common.js";
-import { PROVIDERS } from "../providers/detect.js";
+import { clusterId, PROVIDERS } from "../providers/index.js";
 import { registeredClusters, shoalDir, unregisterCluster } from "../state.js";
 import { openCluster } from "./open.js";
 
@@ -44,7 +43,7 @@ export async function destroy(
     const id = state?.id ?? clusterId(dir);
     // Ask every provider that can run here: a crash may have left either kind of leftover.
     for (const p of PROVIDERS) {
-      if ((await p.info()).usable) await p.cleanup({ ...plan, id });
+      if ((await p.info(env)).usable) await p.cleanup({ ...plan, id });
     }
     rmSync(shoalDir(dir), { recursive: true, force: true });
     unregisterCluster(id, env);

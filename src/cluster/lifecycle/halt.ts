@@ -1,5 +1,5 @@
 import type { Progress } from "../progress.js";
-import { hostState } from "../providers/agent.js";
+import { hostState } from "../providers/index.js";
 import { openCluster } from "./open.js";
 
 /** How long a machine gets to stop its units before it is killed. */

@@ -1,6 +1,6 @@
 import { createReadStream, statSync, unwatchFile, watchFile } from "node:fs";
 import { connectMachine, machinePaths } from "../../machine/index.js";
-import { hostState } from "../providers/agent.js";
+import { hostState } from "../providers/index.js";
 import { openCluster } from "./open.js";
 import { NotRunningError } from "./ssh.js";
 

@@ -1,5 +1,5 @@
-import { chooseProvider, providerByName } from "../providers/detect.js";
-import type { ClusterPlan, Provider } from "../providers/provider.js";
+import type { ClusterPlan, Provider } from "../providers/index.js";
+import { chooseProvider, providerByName } from "../providers/index.js";
 import { loadSpec } from "../spec/load.js";
 import type { ClusterSpec } from "../spec/types.js";
 import { type ClusterState, readState } from "../state.js";
@@ -21,7 +21,9 @@ export async function openCluster(
 ): Promise<OpenCluster> {
   const spec = loadSpec(dir, env);
   const state = readState(dir);
-  const provider = state ? providerByName(state.provider) : await chooseProvider(spec.provider);
+  const provider = state
+    ? providerByName(state.provider)
+    : await chooseProvider(spec.provider, env);
   const instances = Math.max(spec.instances, ...(state?.machines.map((m) => m.index) ?? []));
   const plan = planCluster({ ...spec, instances }, state, provider);
   return { spec, ...(state ? { state } : {}), provider, plan: selectMachines(plan, names) };

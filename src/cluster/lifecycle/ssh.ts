@@ -1,5 +1,5 @@
 import { ShoalError, UsageError } from "../../errors/index.js";
-import { hostState } from "../providers/agent.js";
+import { hostState } from "../providers/index.js";
 import { openCluster } from "./open.js";
 
 /** A machine is not running: vagrant's message, exit 1. */
@@ -29,5 +29,5 @@ export async function ssh(
       "VM must be running to open SSH connection. Run `shoal up`\nto start the virtual machine.",
     );
   }
-  return provider.exec(plan, m, command);
+  return provider.exec(plan, m, command, env);
 }

@@ -1,7 +1,7 @@
 import { findClientUrl, health, hexId, memberStatus } from "../../etcd/index.js";
 import type { UnitState } from "../../machine/index.js";
 import { agentStatus } from "../agent-client.js";
-import type { MachineState } from "../providers/provider.js";
+import type { MachineState } from "../providers/index.js";
 import { openCluster } from "./open.js";
 
 export interface MachineReport {

@@ -3,7 +3,7 @@
 export const UPDATE_CHANNELS = ["stable", "beta", "alpha"] as const;
 export type UpdateChannel = (typeof UPDATE_CHANNELS)[number];
 
-export const PROVIDER_CHOICES = ["auto", "process", "namespace"] as const;
+export const PROVIDER_CHOICES = ["auto", "process", "namespace", "rootless"] as const;
 export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
 
 /**

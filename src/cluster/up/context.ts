@@ -1,5 +1,5 @@
 import type { Progress } from "../progress.js";
-import type { ClusterPlan, MachinePlan, Provider } from "../providers/provider.js";
+import type { ClusterPlan, MachinePlan, Provider } from "../providers/index.js";
 import type { ClusterSpec, ProviderChoice } from "../spec/types.js";
 import type { ClusterState } from "../state.js";
 

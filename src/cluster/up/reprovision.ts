@@ -1,5 +1,5 @@
 import { connectMachine } from "../../machine/index.js";
-import { hostState } from "../providers/agent.js";
+import { hostState } from "../providers/index.js";
 import type { Step } from "./context.js";
 
 /**

@@ -1,4 +1,4 @@
-import { runningPid } from "../providers/agent.js";
+import { runningPid } from "../providers/index.js";
 import type { Step } from "./context.js";
 
 /**

@@ -3,9 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { InputError, UsageError } from "../../errors/index.js";
 import { USER_DATA_TEMPLATE } from "../init.js";
 import type { Progress } from "../progress.js";
-import { clusterId, machineName } from "../providers/common.js";
-import { chooseProvider, providerByName } from "../providers/detect.js";
-import type { ClusterPlan, Provider } from "../providers/provider.js";
+import type { ClusterPlan, Provider } from "../providers/index.js";
+import { chooseProvider, clusterId, machineName, providerByName } from "../providers/index.js";
 import { loadSpec } from "../spec/load.js";
 import type { ClusterSpec } from "../spec/types.js";
 import { type ClusterState, machineDir, readState } from "../state.js";
@@ -142,7 +141,7 @@ async function pickProvider(
     }
     return providerByName(previous.provider);
   }
-  return chooseProvider(wanted);
+  return chooseProvider(wanted, options.env);
 }
 
 /** The named machines of a plan, in plan order; an unknown name is a usage error. */

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type EtcdMember, findClientUrl, health, members } from "../../etcd/index.js";
 import { bootFinished, ETCD_UNITS, type MachineStatus, machinePaths } from "../../machine/index.js";
 import { agentStatus, consoleTail, journalTail } from "../agent-client.js";
-import { hostState } from "../providers/agent.js";
-import type { MachinePlan } from "../providers/provider.js";
+import type { MachinePlan } from "../providers/index.js";
+import { hostState } from "../providers/index.js";
 import { Interrupted, type Step, type UpContext, UpFailure } from "./context.js";
 
 // Between boots finishing (which wake up the wait at once): how often the host and etcd are asked.

@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { writeConfigDrive } from "../../machine/index.js";
 import { stopLocalServers } from "../discovery.js";
 import { advertisedClientUrl, etcdRole, raftTimers } from "../etcd-role.js";
-import type { MachinePlan } from "../providers/provider.js";
+import type { MachinePlan } from "../providers/index.js";
 import {
   registerCluster,
   registeredClusters,
@@ -48,7 +48,7 @@ export const writeConfigDrives: Step = {
         userData: copy.text,
         meta: meta(m),
         etcd: etcdRole(m.index, spec.etcdSize, members, raft),
-        sharedNetwork: ctx.provider.name === "process",
+        sharedNetwork: ctx.provider.sharedNetwork,
       });
     }
     writeState(spec.dir, {

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import {
+  chownSync,
   copyFileSync,
   mkdtempSync,
   readdirSync,
@@ -16,7 +17,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clusterId } from "../../../src/cluster/index.js";
-import { type CliResult, shoal } from "../../helpers/cli.js";
+import { type Account, type CliResult, shoal } from "../../helpers/cli.js";
 import { waitFor } from "../harness/index.js";
 
 const FIXTURES = new URL("../../fixtures/coreos-vagrant/", import.meta.url);
@@ -34,14 +35,58 @@ export interface TestCluster {
 
 export const CONFIG_RB = "$num_instances=3\n$update_channel='stable'\n";
 
-/** coreos-vagrant's workflow: `cp user-data.sample user-data`, a config.rb with 3 machines on stable. */
-export function newCluster(sample: string, configRb = CONFIG_RB): TestCluster {
+/**
+ * An unprivileged account to run shoal as when the tests run as root:
+ * `nobody`, which every Debian system has, else one made here.
+ */
+export function unprivilegedAccount(): Account {
+  const lookup = (name: string): Account | undefined => {
+    try {
+      const [uid, gid] = ["-u", "-g"].map((flag) =>
+        Number(execFileSync("id", [flag, name], { encoding: "utf8" }).trim()),
+      );
+      return { name, uid: uid as number, gid: gid as number };
+    } catch {
+      return undefined;
+    }
+  };
+  const found = lookup("nobody") ?? lookup("shoal-test");
+  if (found) return found;
+  execFileSync("useradd", [
+    "--system",
+    "--no-create-home",
+    "--shell",
+    "/usr/sbin/nologin",
+    "shoal-test",
+  ]);
+  const made = lookup("shoal-test");
+  if (!made) throw new Error("useradd made no shoal-test account");
+  return made;
+}
+
+/**
+ * coreos-vagrant's workflow: `cp user-data.sample user-data`, a config.rb
+ * with 3 machines on stable. With `user`, the cluster and state
+ * directories are that user's and every `shoal` runs as that user.
+ */
+export function newCluster(
+  sample: string,
+  configRb = CONFIG_RB,
+  options: { user?: Account } = {},
+): TestCluster {
   const dir = mkdtempSync(join(tmpdir(), "shoal-cluster-"));
   const stateDir = mkdtempSync(join(tmpdir(), "shoal-state-"));
   copyFileSync(new URL(sample, FIXTURES), join(dir, "user-data"));
   writeFileSync(join(dir, "config.rb"), configRb);
+  const user = options.user;
+  if (user) {
+    for (const path of [dir, join(dir, "user-data"), join(dir, "config.rb"), stateDir]) {
+      chownSync(path, user.uid, user.gid);
+    }
+  }
   const env = {
     ...process.env,
+    ...(user ? { HOME: dir, USER: user.name, LOGNAME: user.name } : {}),
     SHOAL_STATE_DIR: stateDir,
     // Short raft timers (each member's etcd role in its config drive): the first election in ms.
     SHOAL_ETCD_HEARTBEAT_INTERVAL: "20",
@@ -50,7 +95,7 @@ export function newCluster(sample: string, configRb = CONFIG_RB): TestCluster {
     SHOAL_TEST_HOST_ONLY: "1",
   };
   const run = (args: string[], input?: string) =>
-    shoal(args, { env, cwd: dir, ...(input ? { input } : {}) });
+    shoal(args, { env, cwd: dir, ...(input ? { input } : {}), ...(user ? { user } : {}) });
   return {
     dir,
     stateDir,

@@ -1,6 +1,6 @@
 /**
- * Whole-cluster scenarios, written once and run per provider
- * (process.test.ts, namespace.test.ts). Every one starts real etcd members
+ * Whole-cluster scenarios, written once and run per provider (process.test.ts
+ * for the process and rootless providers, namespace.test.ts). Every one starts real etcd members
  * through `shoal up` and asks them.
  *
  * The 2015 sample's scenarios share one cluster, to boot it once per file;
@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import type { Account } from "../../helpers/cli.js";
 import { agentPid } from "../harness/index.js";
 import {
   discoveryUrl,
@@ -24,7 +25,10 @@ import {
   waitFor,
 } from "./harness.js";
 
-export function clusterScenarios(provider: "process" | "namespace"): void {
+export function clusterScenarios(
+  provider: "process" | "namespace" | "rootless",
+  options: { user?: Account } = {},
+): void {
   const bridge = provider === "namespace";
   const up = (c: TestCluster) => c.ok(["up", "--provider", provider, "--timeout", "60s"]);
   const etcdctl = (c: TestCluster, name: string, ...args: string[]) =>
@@ -47,7 +51,7 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
     let shared: TestCluster | undefined;
     /** The shared cluster, running with a healthy 3-member etcd; the `up` that made sure of it. */
     const running = async () => {
-      shared ??= newCluster("user-data.sample");
+      shared ??= newCluster("user-data.sample", undefined, options);
       return { c: shared, upped: await up(shared) };
     };
     afterAll(async () => {
@@ -157,7 +161,7 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
     });
 
     it("boots (the old etcd section, on port 4001)", async () => {
-      const c = newCluster("user-data-2014.sample");
+      const c = newCluster("user-data-2014.sample", undefined, options);
       clusters.push(c);
       await up(c);
       const machines = await statusJson(c);

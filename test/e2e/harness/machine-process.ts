@@ -1,9 +1,14 @@
 import { readFileSync } from "node:fs";
-import { childrenOf, providerPidFile, readPid } from "../../../src/cluster/providers/pids.js";
+import {
+  childrenOf,
+  providerPidFile,
+  readPid,
+} from "../../../src/cluster/providers/common/pids.js";
 
 /**
  * The host pid of a machine's agent: the provider's own process (process
- * provider), or tini's child under unshare (namespace provider).
+ * provider), or the child of the machine's PID 1 under unshare (namespace
+ * and rootless providers).
  */
 export function agentPid(machineDir: string): number {
   const outer = readPid(providerPidFile(machineDir))?.pid;
@@ -11,8 +16,8 @@ export function agentPid(machineDir: string): number {
   if (readFileSync(`/proc/${outer}/cmdline`, "utf8").split("\0")[0] === process.execPath) {
     return outer;
   }
-  const tini = childrenOf(outer)[0];
-  const agent = tini === undefined ? undefined : childrenOf(tini)[0];
+  const init = childrenOf(outer)[0];
+  const agent = init === undefined ? undefined : childrenOf(init)[0];
   if (agent === undefined) throw new Error(`${machineDir}: no agent under pid ${outer}`);
   return agent;
 }

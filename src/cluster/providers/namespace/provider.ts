@@ -1,15 +1,25 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { privileges, which } from "../../host/index.js";
-import { machinePaths, unitDirs } from "../../machine/index.js";
+import { privileges } from "../../../host/index.js";
+import { machinePaths } from "../../../machine/index.js";
 import {
   agentArgv,
+  agentLifecycle,
   clearRunMarkers,
-  haltAgent,
-  hostState,
   launchMachine,
+  ownUnitsDir,
   runningPid,
-} from "./agent.js";
-import { bridgeAddress, gatewayAddress, netnsName, vethName } from "./common.js";
+} from "../common/agent.js";
+import { INIT_SCRIPT } from "../common/init.js";
+import { bridgeAddress, gatewayAddress, netnsName, vethName } from "../common/names.js";
+import { providerPidFile, removePid } from "../common/pids.js";
+import {
+  type ClusterPlan,
+  type MachinePlan,
+  missingTools,
+  type Provider,
+  type ProviderInfo,
+} from "../common/provider.js";
+import { coreHome, enterMachine } from "../common/shell.js";
 import { machineFstab } from "./fstab.js";
 import {
   ensureBridge,
@@ -19,41 +29,38 @@ import {
   removeBridgeIfUnused,
   removeMachineNetwork,
 } from "./network.js";
-import { childrenOf, providerPidFile, removePid } from "./pids.js";
-import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "./provider.js";
-import { bashArgs, coreHome, runAttached, shellEnv } from "./shell.js";
 
-const TOOLS = ["ip", "unshare", "nsenter", "tini", "chroot", "mount"] as const;
+const TOOLS = ["ip", "unshare", "nsenter", "chroot", "mount"] as const;
 
 /**
  * Run inside new mount, UTS and PID namespaces (and the machine's network
  * namespace): address eth0 and bring up lo (the host made the links), name
  * the host (through /proc: no process for it), make the machine's root
  * with the mounts of its fstab (fstab.ts) in one `mount -a`, then chroot
- * and exec tini as PID 1 with the agent as its child.
+ * and exec shoal's init (common/init.ts) as PID 1 with the agent as its child.
  */
 const BOOT_SCRIPT = `set -e
-name="$1" address="$2" gateway="$3" fstab="$4" merged="$5"; shift 5
+name="$1" address="$2" gateway="$3" fstab="$4" merged="$5" init="$6"; shift 6
 printf '%s\\n' "addr replace $address/24 dev eth0" "link set eth0 up" "link set lo up" \\
   "route replace default via $gateway" | ip -batch -
 printf '%s' "$name" > /proc/sys/kernel/hostname
 mount -a -T "$fstab"
-exec chroot "$merged" tini -s -- "$@"`;
+exec chroot "$merged" /bin/sh -c "$init" init "$@"`;
 
 /** Machines with their own network, hostname, mounts and PID 1 (root only). */
 export const namespaceProvider: Provider = {
   name: "namespace",
 
-  async info(): Promise<ProviderInfo> {
+  sharedNetwork: false,
+
+  async info(env): Promise<ProviderInfo> {
     const needs = ["root (or CAP_SYS_ADMIN and CAP_NET_ADMIN)", ...TOOLS];
     const priv = privileges();
     if (!priv.root && !(priv.capSysAdmin && priv.capNetAdmin)) {
       return { name: "namespace", needs, usable: false, reason: "not root" };
     }
-    const missing = TOOLS.filter((t) => !which(t));
-    if (missing.length > 0) {
-      return { name: "namespace", needs, usable: false, reason: `missing ${missing.join(", ")}` };
-    }
+    const missing = missingTools(TOOLS, env.PATH);
+    if (missing) return { name: "namespace", needs, usable: false, reason: missing };
     return { name: "namespace", needs, usable: true };
   },
 
@@ -81,7 +88,7 @@ export const namespaceProvider: Provider = {
     clearRunMarkers(machine);
     const paths = machinePaths(machine.dir);
     const { root: upper, overlayWork: work, merged } = paths;
-    const units = unitDirs(upper).etc;
+    const units = ownUnitsDir(machine);
     for (const d of [upper, work, merged, units]) mkdirSync(d, { recursive: true });
     coreHome(upper);
     const { fstab } = paths;
@@ -111,13 +118,14 @@ export const namespaceProvider: Provider = {
         gatewayAddress(cluster.subnet),
         fstab,
         merged,
+        INIT_SCRIPT,
         ...agentArgv(machine, "/"),
       ],
       { env },
     );
   },
 
-  stop: (_cluster, machine, graceMs) => haltAgent(machine, graceMs),
+  ...agentLifecycle,
 
   async destroy(cluster, machine): Promise<void> {
     await removeMachineNetwork(
@@ -141,46 +149,7 @@ export const namespaceProvider: Provider = {
     await removeBridgeIfUnused();
   },
 
-  exec(_cluster, machine, command): Promise<number> {
-    const pid = runningPid(machine);
-    const init = pid === undefined ? undefined : childrenOf(pid)[0];
-    if (init === undefined) return Promise.resolve(255);
-    const env = shellEnv(
-      machine,
-      "/home/core",
-      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-      {
-        TERM: process.env.TERM ?? "dumb",
-        COREOS_PRIVATE_IPV4: machine.address,
-        COREOS_PUBLIC_IPV4: machine.address,
-      },
-    );
-    return runAttached(
-      [
-        "nsenter",
-        "--target",
-        String(init),
-        "--mount",
-        "--uts",
-        "--net",
-        "--pid",
-        "--root",
-        "--wd", // the target's cwd: / inside the machine
-        "--",
-        "/bin/sh",
-        "-c",
-        'cd "$HOME" 2>/dev/null; exec bash "$@"',
-        "sh",
-        ...bashArgs(command),
-      ],
-      { env },
-    );
-  },
-
-  async list(cluster) {
-    return cluster.machines.map((m) => {
-      const pid = runningPid(m);
-      return { name: m.name, state: hostState(m), ...(pid !== undefined ? { pid } : {}) };
-    });
+  exec(_cluster, machine, command, env): Promise<number> {
+    return enterMachine(machine, ["--mount", "--uts", "--net", "--pid"], command, env);
   },
 };

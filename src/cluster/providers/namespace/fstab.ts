@@ -4,7 +4,8 @@
  * one per mount, on a host where each exec costs tens of milliseconds
  * while machines boot side by side.
  */
-import { unitDirs } from "../../machine/index.js";
+import { unitDirs } from "../../../machine/index.js";
+import { type FstabEntry, renderFstab } from "../common/fstab.js";
 
 export interface MachineRoot {
   /** The machine's own layer (machineDir/root). */
@@ -18,25 +19,19 @@ export interface MachineRoot {
 }
 
 /**
- * An overlay over the host's `/` with the machine's layer on top, its own
+ * A namespace machine's root: an overlay over the host's `/` with the machine's layer on top, its own
  * /etc/systemd/system only (the host's enabled services are not the
  * machine's), a fresh /proc, the host's /dev and /sys, and the machine
  * directory itself.
  */
 export function machineFstab(root: MachineRoot): string {
   const { upper, work, merged, machineDir } = root;
-  const entries: Array<[string, string, string, string]> = [
+  return renderFstab([
     ["overlay", merged, "overlay", `lowerdir=/,upperdir=${upper},workdir=${work}`],
     [unitDirs(upper).etc, unitDirs(merged).etc, "none", "bind"],
     ["proc", `${merged}/proc`, "proc", "defaults"],
     ["/dev", `${merged}/dev`, "none", "rbind"],
     ["/sys", `${merged}/sys`, "none", "rbind"],
     [machineDir, `${merged}${machineDir}`, "none", "bind"],
-  ];
-  return entries.map((fields) => `${fields.map(fstabField).join(" ")} 0 0\n`).join("");
-}
-
-/** fstab(5)'s escapes: a field cannot hold a blank, a newline or a backslash as such. */
-export function fstabField(value: string): string {
-  return value.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`);
+  ] satisfies FstabEntry[]);
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Provider } from "./provider.js";
 
 /**
  * Names and addresses every provider shares, derived from the machine's
@@ -55,3 +56,15 @@ export function netnsName(id: string, machine: string): string {
 export function vethName(id: string, index: number): string {
   return `sh${id}v${index}`;
 }
+
+/**
+ * What the providers on the host's own network share (process, rootless):
+ * each machine binds its loopback address, and reaches the host at 127.0.0.1.
+ */
+export const hostNetwork: Pick<Provider, "sharedNetwork" | "address" | "hostAddress" | "prepare"> =
+  {
+    sharedNetwork: true,
+    address: loopbackAddress,
+    hostAddress: () => "127.0.0.1",
+    async prepare(): Promise<void> {},
+  };

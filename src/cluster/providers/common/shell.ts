@@ -2,7 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
-import { machinePaths } from "../../machine/index.js";
+import { machinePaths } from "../../../machine/index.js";
+import { runningPid } from "./agent.js";
+import { childrenOf } from "./pids.js";
 import type { MachinePlan } from "./provider.js";
 
 /** The environment a login inside a machine gets: its tools first on PATH, vagrant's prompt. */
@@ -66,4 +68,48 @@ export function runAttached(
 
 function signalNumber(sig: NodeJS.Signals): number {
   return constants.signals[sig] ?? 0;
+}
+
+/**
+ * A shell inside a machine that has its own PID 1 (namespace, rootless):
+ * nsenter joins the given namespaces of that PID 1, its root and its
+ * working directory (`/`), as the machine's own login would be. 255 when
+ * the machine has no PID 1 (ssh's code for "could not connect").
+ */
+export function enterMachine(
+  machine: MachinePlan,
+  namespaces: readonly string[],
+  command: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const pid = runningPid(machine);
+  const init = pid === undefined ? undefined : childrenOf(pid)[0];
+  if (init === undefined) return Promise.resolve(255);
+  const shell = shellEnv(
+    machine,
+    "/home/core",
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    {
+      TERM: env.TERM ?? "dumb",
+      COREOS_PRIVATE_IPV4: machine.address,
+      COREOS_PUBLIC_IPV4: machine.address,
+    },
+  );
+  return runAttached(
+    [
+      "nsenter",
+      "--target",
+      String(init),
+      ...namespaces,
+      "--root",
+      "--wd",
+      "--",
+      "/bin/sh",
+      "-c",
+      'cd "$HOME" 2>/dev/null; exec bash "$@"',
+      "sh",
+      ...bashArgs(command),
+    ],
+    { env: shell },
+  );
 }

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
-import { shoalArgv } from "../../host/index.js";
-import { connectMachine, machinePaths } from "../../machine/index.js";
+import { shoalArgv, waitFor } from "../../../host/index.js";
+import { connectMachine, machinePaths, unitDirs } from "../../../machine/index.js";
 import {
   alive,
   type ProcessId,
@@ -10,13 +10,12 @@ import {
   readPid,
   removePid,
   signal,
-  waitFor,
   writePid,
 } from "./pids.js";
-import type { MachinePlan } from "./provider.js";
+import type { ClusterPlan, MachineHostState, MachinePlan, Provider } from "./provider.js";
 
 /**
- * What both providers share about a machine's agent (`shoal machine boot`):
+ * What every provider shares about a machine's agent (`shoal machine boot`):
  * how to start it, how to halt it, and how to tell its state from the host.
  */
 
@@ -72,11 +71,6 @@ export async function launchMachine(
   }
 }
 
-/** Written by the agent when it finished a halt: tells poweroff from aborted. */
-export function shutdownMarker(machine: MachinePlan): string {
-  return machinePaths(machine.dir).shutdown;
-}
-
 /** The machine's outermost process on the host, while it runs. */
 function runningProcess(machine: MachinePlan): ProcessId | undefined {
   const id = readPid(providerPidFile(machine.dir));
@@ -94,7 +88,7 @@ export function hostState(
 ): "running" | "poweroff" | "aborted" | "not created" {
   if (!existsSync(machine.dir)) return "not created";
   if (runningPid(machine) !== undefined) return "running";
-  if (existsSync(providerPidFile(machine.dir)) && !existsSync(shutdownMarker(machine))) {
+  if (existsSync(providerPidFile(machine.dir)) && !existsSync(machinePaths(machine.dir).shutdown)) {
     return "aborted";
   }
   return "poweroff";
@@ -128,10 +122,10 @@ export async function haltAgent(
   }
   const gone = () => !alive(id);
   let how: "graceful" | "forced" = "graceful";
-  if (!asked || !(await waitFor(gone, graceMs))) {
+  if (!asked || !(await waitFor(gone, { timeoutMs: graceMs }))) {
     how = "forced";
     kill(id.pid);
-    await waitFor(gone, 5_000);
+    await waitFor(gone, { timeoutMs: 5_000 });
   }
   removePid(providerPidFile(machine.dir));
   return how;
@@ -139,6 +133,26 @@ export async function haltAgent(
 
 /** Clears what a previous run left that would confuse the next boot's state. */
 export function clearRunMarkers(machine: MachinePlan): void {
-  rmSync(shutdownMarker(machine), { force: true });
-  rmSync(machinePaths(machine.dir).socket, { force: true });
+  const paths = machinePaths(machine.dir);
+  rmSync(paths.shutdown, { force: true });
+  rmSync(paths.socket, { force: true });
+}
+
+/** What the host says about each machine: its state and, while it runs, its outermost pid. */
+export async function listMachines(cluster: ClusterPlan): Promise<MachineHostState[]> {
+  return cluster.machines.map((m) => {
+    const pid = runningPid(m);
+    return { name: m.name, state: hostState(m), ...(pid !== undefined ? { pid } : {}) };
+  });
+}
+
+/** The part of a provider that is the same for all: halt through the agent, state from the host. */
+export const agentLifecycle: Pick<Provider, "stop" | "list"> = {
+  stop: (_cluster, machine, graceMs) => haltAgent(machine, graceMs),
+  list: listMachines,
+};
+
+/** The machine's own unit directory, which hides the host's enabled services from it. */
+export function ownUnitsDir(machine: MachinePlan): string {
+  return unitDirs(machinePaths(machine.dir).root).etc;
 }

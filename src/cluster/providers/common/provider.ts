@@ -1,15 +1,17 @@
+import { which } from "../../../host/index.js";
+
 /**
  * The contract every provider keeps, in kind's style: how one machine's
  * process tree is wrapped on this host. Everything else (names, config
  * drives, the agent, readiness) is the same for every provider.
  */
 
-export type ProviderName = "process" | "namespace";
+export type ProviderName = "process" | "namespace" | "rootless";
 
 /** What a provider needs, and whether this host has it. */
 export interface ProviderInfo {
   name: ProviderName;
-  /** Human-readable requirements, e.g. "root", "ip", "tini". */
+  /** Human-readable requirements, e.g. "root", "ip", "unshare". */
   needs: string[];
   usable: boolean;
   /** Why it is not usable here. */
@@ -48,8 +50,13 @@ export interface MachineHostState {
 
 export interface Provider {
   readonly name: ProviderName;
-  /** What it needs and whether this host has it (auto picks from this). */
-  info(): Promise<ProviderInfo>;
+  /**
+   * Machines share the host's network, each at its own loopback address, so
+   * their agents bind 0.0.0.0 and 127.0.0.1 listeners to that address.
+   */
+  readonly sharedNetwork: boolean;
+  /** What it needs and whether this host has it for this environment (auto picks from this). */
+  info(env: NodeJS.ProcessEnv): Promise<ProviderInfo>;
   /** The address machine `index` gets on `subnet`. */
   address(subnet: string, index: number): string;
   /** Where machines reach the host, e.g. the discovery server's address. */
@@ -64,8 +71,26 @@ export interface Provider {
   destroy(cluster: ClusterPlan, machine: MachinePlan): Promise<void>;
   /** Removes shared host resources that no cluster uses any more (the bridge). */
   cleanup(cluster: ClusterPlan): Promise<void>;
-  /** Runs a shell command (or an interactive shell when argv is empty) inside the machine; resolves with its exit code. */
-  exec(cluster: ClusterPlan, machine: MachinePlan, command: string | undefined): Promise<number>;
+  /**
+   * Runs a shell command (or an interactive shell when command is undefined)
+   * inside the machine, with the caller's environment as start() takes it;
+   * resolves with its exit code.
+   */
+  exec(
+    cluster: ClusterPlan,
+    machine: MachinePlan,
+    command: string | undefined,
+    env: NodeJS.ProcessEnv,
+  ): Promise<number>;
   /** Asks the host (pid files and /proc, namespaces, links) what runs for these machines. */
   list(cluster: ClusterPlan): Promise<MachineHostState[]>;
+}
+
+/** The tools of `tools` that are not on `path`, as a ProviderInfo's reason; undefined when all are. */
+export function missingTools(
+  tools: readonly string[],
+  path: string | undefined,
+): string | undefined {
+  const missing = tools.filter((t) => !which(t, path));
+  return missing.length > 0 ? `missing ${missing.join(", ")}` : undefined;
 }

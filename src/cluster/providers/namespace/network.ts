@@ -1,5 +1,5 @@
-import { run } from "../../host/index.js";
-import { BRIDGE, gatewayAddress } from "./common.js";
+import { run } from "../../../host/index.js";
+import { BRIDGE, gatewayAddress } from "../common/names.js";
 
 /**
  * The namespace provider's network, through iproute2: one host bridge

@@ -1,17 +1,16 @@
 import { mkdirSync } from "node:fs";
-import { machinePaths } from "../../machine/index.js";
+import { machinePaths } from "../../../machine/index.js";
 import {
   agentArgv,
+  agentLifecycle,
   clearRunMarkers,
-  haltAgent,
-  hostState,
   launchMachine,
   runningPid,
-} from "./agent.js";
-import { loopbackAddress } from "./common.js";
-import { providerPidFile, removePid } from "./pids.js";
-import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "./provider.js";
-import { bashArgs, coreHome, runAttached, shellEnv } from "./shell.js";
+} from "../common/agent.js";
+import { hostNetwork } from "../common/names.js";
+import { providerPidFile, removePid } from "../common/pids.js";
+import type { ClusterPlan, MachinePlan, Provider, ProviderInfo } from "../common/provider.js";
+import { bashArgs, coreHome, runAttached, shellEnv } from "../common/shell.js";
 
 /**
  * Machines as supervised process trees on the host's own network: each
@@ -21,16 +20,12 @@ import { bashArgs, coreHome, runAttached, shellEnv } from "./shell.js";
 export const processProvider: Provider = {
   name: "process",
 
+  ...hostNetwork,
+
   // Linux routes all of 127.0.0.0/8 to lo: nothing to check here (doctor checks the addresses).
   async info(): Promise<ProviderInfo> {
     return { name: "process", needs: ["loopback 127.0.0.0/8"], usable: true };
   },
-
-  address: loopbackAddress,
-
-  hostAddress: () => "127.0.0.1",
-
-  async prepare(): Promise<void> {},
 
   async start(_cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
     if (runningPid(machine) !== undefined) return;
@@ -40,7 +35,7 @@ export const processProvider: Provider = {
     await launchMachine(machine, agentArgv(machine, root), { env, cwd: machine.dir });
   },
 
-  stop: (_cluster, machine, graceMs) => haltAgent(machine, graceMs),
+  ...agentLifecycle,
 
   async destroy(_cluster, machine): Promise<void> {
     removePid(providerPidFile(machine.dir));
@@ -48,20 +43,13 @@ export const processProvider: Provider = {
 
   async cleanup(): Promise<void> {},
 
-  exec(_cluster, machine, command): Promise<number> {
+  exec(_cluster, machine, command, env): Promise<number> {
     const home = coreHome(machinePaths(machine.dir).root);
-    const env = shellEnv(machine, home, process.env.PATH ?? "", {
-      ...process.env,
+    const shell = shellEnv(machine, home, env.PATH ?? "", {
+      ...env,
       COREOS_PRIVATE_IPV4: machine.address,
       COREOS_PUBLIC_IPV4: machine.address,
     });
-    return runAttached(["bash", ...bashArgs(command)], { env, cwd: home });
-  },
-
-  async list(cluster) {
-    return cluster.machines.map((m) => {
-      const pid = runningPid(m);
-      return { name: m.name, state: hostState(m), ...(pid !== undefined ? { pid } : {}) };
-    });
+    return runAttached(["bash", ...bashArgs(command)], { env: shell, cwd: home });
   },
 };

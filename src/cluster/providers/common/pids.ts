@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { machinePaths } from "../../machine/index.js";
+import { machinePaths } from "../../../machine/index.js";
 
 /**
  * The host pid of a machine's outermost process (the agent for the process
@@ -73,20 +73,6 @@ export function childrenOf(pid: number): number[] {
       .map(Number);
   } catch {
     return [];
-  }
-}
-
-/** Polls until `done()` holds or the deadline passes; returns whether it held. */
-export async function waitFor(
-  done: () => boolean | Promise<boolean>,
-  ms: number,
-  everyMs = 25,
-): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await done()) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
