@@ -1,0 +1,96 @@
+/**
+ * bench/memory: what one machine costs in memory, idle with fleet running.
+ * A 5-machine cluster of the 2015 coreos-vagrant sample (etcdSize 5, so
+ * every machine runs a member) is brought up and left to settle; then, for
+ * each machine, every process in its tree is read from /proc: etcd's own
+ * resident memory is the anchor, and shoal's share is everything else in
+ * the machine (agent, fleetd, the init, wrappers). RSS counts pages shared
+ * with other processes (Node's own binary) in full; PSS divides them among
+ * their users, so it is printed too. Goal: shoal's share at most 48 MB RSS.
+ * PROVIDER=process|namespace|rootless (default auto), SETTLE_S (default 10).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { childrenOf, providerPidFile, readPid } from "../src/cluster/providers/common/pids.js";
+import { median } from "./lib/compare.js";
+import { benchCluster } from "./lib/shoal-cluster.js";
+
+const MACHINES = 5;
+const provider = process.env.PROVIDER ?? "auto";
+const SETTLE_MS = Number(process.env.SETTLE_S ?? 10) * 1000;
+
+interface Usage {
+  rssMb: number;
+  pssMb: number;
+}
+
+/** A process's resident and proportional set sizes, in MB; zero once it is gone. */
+function usage(pid: number): Usage {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    const kb = (text: string, field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
+    return { rssMb: kb(status, "VmRSS") / 1024, pssMb: kb(rollup, "Pss") / 1024 };
+  } catch {
+    // Exited between the listing and the read: it uses nothing now.
+    return { rssMb: 0, pssMb: 0 };
+  }
+}
+
+/** pid and every descendant of it. */
+function tree(pid: number): number[] {
+  return [pid, ...childrenOf(pid).flatMap(tree)];
+}
+
+function comm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    // Gone meanwhile.
+    return "";
+  }
+}
+
+const c = benchCluster({ instances: MACHINES, etcdSize: MACHINES, provider });
+const rows: Array<{ name: string; shoal: Usage; etcd: Usage; processes: string }> = [];
+try {
+  await c.shoal(["up", "--timeout", "120s"]);
+  // Idle, as a user's cluster is a moment after `up`: fleet has registered and settled.
+  await sleep(SETTLE_MS);
+  for (let i = 1; i <= MACHINES; i++) {
+    const name = `core-${String(i).padStart(2, "0")}`;
+    const outer = readPid(providerPidFile(join(c.dir, ".shoal", "machines", name)))?.pid;
+    if (outer === undefined) throw new Error(`${name}: no provider.pid`);
+    const shoal: Usage = { rssMb: 0, pssMb: 0 };
+    const etcd: Usage = { rssMb: 0, pssMb: 0 };
+    const seen: string[] = [];
+    for (const pid of tree(outer)) {
+      const name = comm(pid);
+      const u = usage(pid);
+      const into = name === "etcd" ? etcd : shoal;
+      into.rssMb += u.rssMb;
+      into.pssMb += u.pssMb;
+      seen.push(`${name} ${u.rssMb.toFixed(1)}`);
+    }
+    rows.push({ name, shoal, etcd, processes: seen.join(", ") });
+  }
+} finally {
+  await c.remove();
+}
+
+console.log(`# memory per machine, idle with fleet running (${provider} provider, MB)`);
+for (const r of rows) {
+  console.log(
+    `${r.name}: shoal RSS ${r.shoal.rssMb.toFixed(1)} (PSS ${r.shoal.pssMb.toFixed(1)}), etcd RSS ${r.etcd.rssMb.toFixed(1)} (PSS ${r.etcd.pssMb.toFixed(1)}) [${r.processes}]`,
+  );
+}
+const shoalRss = median(rows.map((r) => r.shoal.rssMb));
+const shoalPss = median(rows.map((r) => r.shoal.pssMb));
+const etcdRss = median(rows.map((r) => r.etcd.rssMb));
+console.log(
+  `shoal's processes per machine: median RSS ${shoalRss.toFixed(1)} MB (goal <= 48 MB), PSS ${shoalPss.toFixed(1)} MB`,
+);
+console.log(`etcd per machine: median RSS ${etcdRss.toFixed(1)} MB`);
+console.log(`ratio shoal/etcd (median RSS): ${(shoalRss / etcdRss).toFixed(2)}`);
