@@ -14,6 +14,8 @@ export interface AgentOptions {
   /** How often the agent reconciles without a watch event (fleet: 5 s). */
   reconcileIntervalMs: number;
   host: UnitHost;
+  /** How often the init's unit states are read and changes published (fleet: 1 s). */
+  statePollMs?: number;
   log?: (line: string) => void;
 }
 
@@ -45,10 +47,12 @@ export class Agent {
   private readonly view = new ClusterView();
   private readonly loop: ReconcileLoop;
   private closers: Array<() => void> = [];
+  /** Reconcile passes and state polls take turns, so a poll never republishes a unit just unloaded. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: AgentOptions) {
     this.loop = new ReconcileLoop(
-      () => this.reconcile(),
+      () => this.exclusive(() => this.reconcile()),
       opts.reconcileIntervalMs,
       (err) => this.log(`agent: reconcile failed: ${(err as Error).message}`),
     );
@@ -67,6 +71,31 @@ export class Agent {
       for (const w of watchers) void w.cancel();
     });
     this.loop.start();
+    const poll = setInterval(() => void this.pollStates(), this.opts.statePollMs ?? 1000);
+    this.closers.push(() => clearInterval(poll));
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn, fn);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private polling = false;
+
+  /** Publishes what changed since the last look, within a poll interval of the init's change. */
+  private async pollStates(): Promise<void> {
+    if (this.polling || this.local.size === 0) return;
+    this.polling = true;
+    try {
+      await this.exclusive(async () => {
+        if (this.lease && !this.lease.revoked()) await this.publishStates(this.lease);
+      });
+    } catch (err) {
+      this.log(`agent: publishing unit states failed: ${(err as Error).message}`);
+    } finally {
+      this.polling = false;
+    }
   }
 
   /** (Re)creates the lease and the machine key; called again after a lost lease. */
@@ -153,14 +182,17 @@ export class Agent {
     this.log(`agent: unloaded ${name}`);
   }
 
-  /** Publishes each local unit's systemd triple when it changed or went missing. */
-  private async publishStates(lease: Lease, current: readonly UnitStateRecord[]): Promise<void> {
+  /**
+   * Publishes each local unit's systemd triple when it changed, or (given
+   * the registry's states) went missing there.
+   */
+  private async publishStates(lease: Lease, current?: readonly UnitStateRecord[]): Promise<void> {
     if (this.local.size === 0) return;
     const { host, registry, machine } = this.opts;
     const status = new Map((await host.status()).units.map((s) => [s.name, s]));
-    const inRegistry = new Set(
-      current.filter((s) => s.machineId === machine.id).map((s) => s.unit),
-    );
+    const inRegistry = current
+      ? new Set(current.filter((s) => s.machineId === machine.id).map((s) => s.unit))
+      : undefined;
     const changed: UnitStateRecord[] = [];
     for (const [name, rec] of this.local) {
       const s = status.get(name);
@@ -172,7 +204,9 @@ export class Agent {
         sub: s?.sub ?? "dead",
         hash: rec.hash,
       };
-      if (this.published.get(name) === JSON.stringify(state) && inRegistry.has(name)) continue;
+      if (this.published.get(name) === JSON.stringify(state) && (inRegistry?.has(name) ?? true)) {
+        continue;
+      }
       changed.push(state);
     }
     await forEachLimit(changed, WRITE_CONCURRENCY, async (state) => {
@@ -187,8 +221,9 @@ export class Agent {
    * machine key, its states and heartbeats at once.
    */
   async stop(opts: { purge: boolean }): Promise<void> {
-    await this.loop.stop();
     for (const close of this.closers.splice(0)) close();
+    await this.loop.stop();
+    await this.turn;
     if (opts.purge) {
       // Bounded: a machine that is halting may no longer answer; the lease must still go.
       const unloadAll = forEachLimit([...this.local], WRITE_CONCURRENCY, ([name, rec]) =>

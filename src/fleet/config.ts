@@ -3,7 +3,7 @@ import { DEFAULT_PREFIX } from "./registry.js";
 
 /**
  * fleetd's configuration from FLEET_<OPTION> variables, as cloud-config's
- * `coreos.fleet` drop-in sets them (fleet.conf options, A.6.1).
+ * `coreos.fleet` drop-in sets them (fleet.conf's options).
  */
 export interface FleetConfig {
   etcdServers: string[];
@@ -15,6 +15,10 @@ export interface FleetConfig {
   publicIp?: string;
   metadata: Record<string, string>;
   disableEngine: boolean;
+  /** Page size of the API's lists (token_limit). */
+  tokenLimit: number;
+  /** Where the API also listens on TCP (FLEET_API_LISTEN, host:port, comma-separated). */
+  apiTcp: Array<{ host: string; port: number }>;
 }
 
 const SOURCE = "environment";
@@ -103,5 +107,33 @@ export function fleetConfigFromEnv(env: NodeJS.ProcessEnv): FleetConfig {
     ...(env.FLEET_PUBLIC_IP ? { publicIp: env.FLEET_PUBLIC_IP } : {}),
     metadata: parseMetadata(env.FLEET_METADATA ?? ""),
     disableEngine: bool(env, "FLEET_DISABLE_ENGINE"),
+    tokenLimit: tokenLimit(env),
+    apiTcp: apiTcp(env),
   };
+}
+
+function tokenLimit(env: NodeJS.ProcessEnv): number {
+  const raw = env.FLEET_TOKEN_LIMIT;
+  if (raw === undefined || raw === "") return 100;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw bad("FLEET_TOKEN_LIMIT", `"${raw}" is not a whole number from 1 to 65535`);
+  }
+  return n;
+}
+
+function apiTcp(env: NodeJS.ProcessEnv): Array<{ host: string; port: number }> {
+  const raw = env.FLEET_API_LISTEN ?? "";
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^(?:tcp:\/\/)?([^:/]+):(\d{1,5})$/.exec(entry);
+      const port = Number(m?.[2]);
+      if (!m || port < 1 || port > 65535) {
+        throw bad("FLEET_API_LISTEN", `"${entry}" is not HOST:PORT`);
+      }
+      return { host: m[1] as string, port };
+    });
 }

@@ -68,6 +68,8 @@ export function localFleetFile(machineDir: string): string {
 export interface LocalFleet {
   etcdServers: string[];
   etcdKeyPrefix: string;
+  /** The fleet API's unix socket, as this machine's processes reach it. */
+  apiSocket?: string;
 }
 
 export function writeLocalFleet(machineDir: string, local: LocalFleet): void {
@@ -79,26 +81,6 @@ export function readLocalFleet(machineDir: string | undefined): LocalFleet | und
   try {
     return JSON.parse(readFileSync(localFleetFile(machineDir), "utf8")) as LocalFleet;
   } catch {
-    return undefined;
+    return undefined; // no fleetd here (yet), or it is writing the file: fleetctl uses its defaults
   }
-}
-
-/**
- * fleetctl's etcd: --endpoint, FLEETCTL_ENDPOINT, then this machine's
- * fleetd (SHOAL_MACHINE_DIR), then FLEET_ETCD_SERVERS or
- * ETCDCTL_ENDPOINTS, then 127.0.0.1:2379.
- */
-export function fleetctlEndpoints(flag: string | undefined, env: NodeJS.ProcessEnv): string[] {
-  const local = readLocalFleet(env.SHOAL_MACHINE_DIR);
-  const raw =
-    flag ||
-    env.FLEETCTL_ENDPOINT ||
-    local?.etcdServers.join(",") ||
-    env.FLEET_ETCD_SERVERS ||
-    env.ETCDCTL_ENDPOINTS ||
-    "http://127.0.0.1:2379";
-  return raw
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
 }

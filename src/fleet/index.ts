@@ -1,25 +1,18 @@
 export { Agent, type AgentOptions } from "./agent.js";
+export type { ApiMachine, ApiUnit, ApiUnitState, FleetApi } from "./client.js";
 export { type FleetConfig, fleetConfigFromEnv } from "./config.js";
-export {
-  type Connection,
-  connectCluster,
-  connectRegistry,
-  fleetctlEndpoints,
-  type LocalFleet,
-  localFleetFile,
-  readLocalFleet,
-  writeLocalFleet,
-} from "./connect.js";
-export { type BlockOptions, type CtlIO, FleetCtl, type Located } from "./ctl.js";
+export { localFleetFile, writeLocalFleet } from "./connect.js";
+export { type BlockOptions, FleetCtl } from "./ctl.js";
+export { connectCtl } from "./ctl-connect.js";
 export { Engine, type EngineOptions } from "./engine.js";
 export { AGENT_RECONCILE_MS, type Fleetd, startFleetd } from "./fleetd.js";
 export { renderTable, selectFields, type Table } from "./format.js";
 export {
   machineRows,
   machinesTable,
-  unitFileRows,
+  unitFileRowsOf,
   unitFilesTable,
-  unitRows,
+  unitRowsOf,
   unitsTable,
 } from "./lists.js";
 export {

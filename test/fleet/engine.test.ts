@@ -93,7 +93,7 @@ describe("engine on a real etcd", () => {
     await engine(registry, A).start();
     await submit(registry, "x.service", "[Service]\nExecStart=/bin/true\n");
     await waitFor(async () => (await target(registry, "x.service")) === A, { what: "x placed" });
-    await registry.setDesired("x.service", "inactive");
+    await registry.setDesired(["x.service"], "inactive");
     await waitFor(async () => (await registry.job("x.service"))?.target === undefined, {
       what: "x unscheduled",
     });

@@ -109,7 +109,7 @@ describe("shoal fleetctl on a real etcd", () => {
     expect((await run("cat", "hello")).stdout).toContain("Hello Again");
   });
 
-  it("rejects what upstream rejects, naming file, line and key, with exit 2", async () => {
+  it("rejects what upstream rejects with upstream's words and exit 1, naming file, line and key", async () => {
     const { run, spawned } = setup({
       "pinned.service":
         "[Service]\nExecStart=/bin/true\n\n[X-Fleet]\nMachineID=abc\nConflicts=x*\n",
@@ -117,19 +117,19 @@ describe("shoal fleetctl on a real etcd", () => {
       "broken.service": "[Service]\nExecStart=/bin/true\nnot an option\n",
     });
     expect(await spawned("submit", "pinned.service")).toMatchObject({
-      code: 2,
+      code: 1,
       stderr:
-        'shoal: pinned.service:6: MachineID cannot be used with Conflicts (key "[X-Fleet] Conflicts")\n',
+        'Error creating units: pinned.service:6: MachineID cannot be used with Conflicts (key "[X-Fleet] Conflicts")\n',
     });
     expect((await run("submit", "everywhere")).stderr).toBe(
-      'shoal: everywhere.service:3: Global cannot be used with Peers (key "[X-Fleet] MachineOf")\n',
+      'Error creating units: everywhere.service:3: Global cannot be used with Peers (key "[X-Fleet] MachineOf")\n',
     );
     expect(await run("submit", "broken")).toMatchObject({
-      code: 2,
-      stderr: 'shoal: broken.service:3: unable to parse option: "not an option"\n',
+      code: 1,
+      stderr: 'Error creating units: broken.service:3: unable to parse option: "not an option"\n',
     });
     const missing = await run("submit", "ghost@1");
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(
       "unable to find Unit(ghost@1.service) or template Unit(ghost@.service) in Registry or on filesystem",
     );
@@ -138,8 +138,10 @@ describe("shoal fleetctl on a real etcd", () => {
     );
     // Nothing half-done: none of them reached the registry.
     expect((await run("list-unit-files", "--no-legend")).stdout).toBe("");
-    expect((await run("list-units", "--fields", "unit,colour")).code).toBe(2);
-    expect((await run("start", "--block-attempts", "x", "pinned")).code).toBe(2);
+    // Usage errors exit 1, as fleetctl's do.
+    expect((await run("list-units", "--fields", "unit,colour")).code).toBe(1);
+    expect((await run("start", "--block-attempts", "x", "pinned")).code).toBe(1);
+    expect((await run("start", "--bogus", "pinned")).code).toBe(1);
   });
 
   it("lists live machines with upstream's columns", async () => {
@@ -174,8 +176,10 @@ describe("shoal fleetctl on a real etcd", () => {
     await engine.start();
     const started = await run("start", "db");
     expect(started.code).toBe(1);
+    const why =
+      "Unit db.service cannot be placed: 517d1c7d: metadata role=web does not match MachineMetadata role=db. Its desired state stays launched; fleet places it when a machine fits.";
     expect(started.stderr).toBe(
-      "Unit db.service cannot be placed: 517d1c7d: metadata role=web does not match MachineMetadata role=db. Its desired state stays launched; fleet places it when a machine fits.\n",
+      `Error waiting for units: ${why}\nError waiting for unit states, exit status: ${why}\n`,
     );
     expect(
       (await run("list-unit-files", "--no-legend", "--fields", "unit,dstate,state,target")).stdout,
@@ -215,6 +219,8 @@ describe("shoal fleetctl on a real etcd", () => {
       "list-machines",
     ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Error retrieving list of active machines from fleet API\n/);
+    expect(result.stderr).toMatch(
+      /^Error retrieving list of active machines from fleet API \(.*\)\nPossible issues:\n {2}etcd is unhealthy and\/or lost quorum\n {2}connection cannot be established to any etcd servers\n$/s,
+    );
   });
 });

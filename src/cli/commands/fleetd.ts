@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
+import { join } from "node:path";
 import { Command } from "commander";
 import { UsageError } from "../../errors/index.js";
 import { waitHealthy } from "../../etcd/index.js";
@@ -41,16 +42,29 @@ export function fleetdCommand(io: IO, setExit: (code: number) => void): Command 
         await Promise.all([import("../../fleet/index.js"), import("../../machine/index.js")]);
       const machine = await connectMachine(machineDir);
       const { machineId, hostname } = await machine.status();
-      const fleetd = await startFleetd({ config, host: machine, machineId, hostname, log });
+      // The init starts fleet.service in the machine's root: its /var/run/fleet.sock is here.
+      const apiSocket = join(process.cwd(), "var", "run", "fleet.sock");
+      const fleetd = await startFleetd({
+        config,
+        host: machine,
+        machineId,
+        hostname,
+        apiSocket,
+        log,
+      });
       try {
         setPriority(priority);
       } catch {
         // not root: a lower priority cannot be undone, and fleetd is mostly idle anyway
       }
-      const local = { etcdServers: config.etcdServers, etcdKeyPrefix: config.etcdKeyPrefix };
+      const local = {
+        etcdServers: config.etcdServers,
+        etcdKeyPrefix: config.etcdKeyPrefix,
+        apiSocket,
+      };
       writeLocalFleet(machineDir, local);
       log(
-        `fleetd: machine ${machineId} (${hostname}) on ${config.etcdServers.join(",")}, agent_ttl ${config.agentTtlSeconds}s${config.disableEngine ? ", engine disabled" : ""}`,
+        `fleetd: machine ${machineId} (${hostname}) on ${config.etcdServers.join(",")}, agent_ttl ${config.agentTtlSeconds}s${config.disableEngine ? ", engine disabled" : ""}; API on ${fleetd.api.join(", ")}`,
       );
       if (!interrupted.aborted) {
         await new Promise((resolve) =>
