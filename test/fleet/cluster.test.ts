@@ -3,8 +3,8 @@
  * process provider, real etcd members), fleetctl driven from core-02 as a
  * user would, fleetd in every machine as its built-in fleet.service.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Etcd3 } from "etcd3";
@@ -34,6 +34,7 @@ coreos:
     metadata: ip=$private_ipv4
     agent-ttl: ${AGENT_TTL_S}s
     engine-reconcile-interval: ${RECONCILE_MS / 1000}
+    token-limit: 2
   units:
     - name: etcd2.service
       command: start
@@ -130,7 +131,7 @@ describe("fleet on a 3-machine cluster", () => {
     const started = await fleetctl("start", hello);
     expect(started.code).toBe(0);
     expect(started.stdout).toMatch(
-      /^Unit hello\.service launched on [0-9a-f]{8}\.\.\.\/127\.21\.61\.10[1-3]\n$/,
+      /^Unit hello\.service inactive\nUnit hello\.service launched on [0-9a-f]{8}\.\.\.\/127\.21\.61\.10[1-3]\n$/,
     );
     const units = await fleetctl("list-units", "--no-legend");
     expect(units.stdout).toMatch(
@@ -222,17 +223,9 @@ describe("fleet on a 3-machine cluster", () => {
       web2,
     );
 
-    // From the host: `shoal fleetctl --machine NAME` runs fleetctl inside that machine.
+    // From the host: `shoal fleetctl --on NAME` runs fleetctl inside that machine.
     const rows = (
-      await cli([
-        "fleetctl",
-        "--machine",
-        "core-01",
-        "list-units",
-        "--no-legend",
-        "--fields",
-        "unit",
-      ])
+      await cli(["fleetctl", "--on", "core-01", "list-units", "--no-legend", "--fields", "unit"])
     ).stdout.split("\n");
     expect(rows.filter((r) => r === "everywhere.service")).toHaveLength(3);
     // ssh and status reach the machine a unit runs on.
@@ -245,6 +238,144 @@ describe("fleet on a 3-machine cluster", () => {
       (await fleetctlOn("core-02", "destroy", "everywhere", "only3", "side@1", "side@2", "web@2"))
         .code,
     ).toBe(0);
+  });
+
+  it("start of a oneshot returns with upstream's error, and hello@ instances spread by Conflicts", async () => {
+    unitFile("once.service", "[Service]\nType=oneshot\nExecStart=/bin/true\n");
+    const once = await fleetctlOn("core-02", "start", join(dir, "once.service"));
+    expect(once.code).toBe(1);
+    expect(once.stdout).toMatch(/^Unit once\.service inactive\nUnit once\.service launched on /);
+    expect(once.stderr).toBe(
+      "Error waiting for units: Failed to find an active unit once.service within 2s, err: Failed to find an active unit once.service\nError waiting for systemd unit states, err: Failed to find an active unit once.service within 2s, err: Failed to find an active unit once.service\n",
+    );
+    // Starting it again changes nothing and prints nothing.
+    expect(await fleetctlOn("core-02", "start", "once")).toEqual({
+      code: 0,
+      stdout: "",
+      stderr: "",
+    });
+    unitFile(
+      "hello@.service",
+      "[Service]\nExecStart=/bin/sleep 1000\n\n[X-Fleet]\nConflicts=hello@*\n",
+    );
+    const hellos = ["hello@1.service", "hello@2.service", "hello@3.service"];
+    const started = await fleetctlOn("core-02", "start", ...hellos.map((h) => join(dir, h)));
+    expect(started.code).toBe(0);
+    const machines = await Promise.all(hellos.map((h) => launchedOn(h)));
+    expect(new Set(machines).size).toBe(3);
+    const gone = await fleetctlOn("core-02", "destroy", "once", ...hellos, "nothere");
+    expect(gone.stdout).toBe(
+      "Destroyed once.service\nDestroyed hello@1.service\nDestroyed hello@2.service\nDestroyed hello@3.service\n",
+    );
+    expect(await fleetctlOn("core-02", "stop", "nothere")).toEqual({
+      code: 0,
+      stdout: "",
+      stderr: "Units not found in registry\n",
+    });
+  });
+
+  it("serves fleet's API on the machine's /var/run/fleet.sock, as a script with curl uses it", async () => {
+    const socket = join(dir, ".shoal", "machines", "core-03", "root", "var", "run", "fleet.sock");
+    const curl = (...args: string[]) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) =>
+        execFile(
+          "curl",
+          ["-s", "--unix-socket", socket, "-w", "\n%{http_code}", ...args],
+          (err, stdout) => {
+            if (err) return reject(err);
+            const at = stdout.lastIndexOf("\n");
+            resolve({ status: Number(stdout.slice(at + 1)), body: stdout.slice(0, at) });
+          },
+        ),
+      );
+    const base = "http://fleet/fleet/v1";
+    const options = [{ section: "Service", name: "ExecStart", value: "/bin/sleep 1000" }];
+    for (const n of [1, 2, 3]) {
+      const put = await curl(
+        "-X",
+        "PUT",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        JSON.stringify({ desiredState: "launched", options }),
+        `${base}/units/api${n}.service`,
+      );
+      expect(put.status).toBe(201);
+    }
+    // Paging: token_limit is 2 here; walk the pages as a client does.
+    const names: string[] = [];
+    const tokens: string[] = [];
+    let token: string | undefined;
+    do {
+      const res = await curl(`${base}/units${token ? `?nextPageToken=${token}` : ""}`);
+      expect(res.status).toBe(200);
+      const page = JSON.parse(res.body) as {
+        units?: Array<{ name: string }>;
+        nextPageToken?: string;
+      };
+      expect((page.units ?? []).length).toBeLessThanOrEqual(2);
+      names.push(...(page.units ?? []).map((u) => u.name));
+      token = page.nextPageToken;
+      if (token) tokens.push(token);
+    } while (token);
+    expect(tokens[0]).toBe("AgACAA==");
+    expect(names).toEqual([...names].sort());
+    expect(names).toEqual(expect.arrayContaining(["api1.service", "api2.service", "api3.service"]));
+    await waitFor(async () => (await launchedOn("api1.service")) !== undefined, {
+      what: "api1.service launched",
+    });
+    const state = JSON.parse((await curl(`${base}/state?unitName=api1.service`)).body) as {
+      states: Array<Record<string, string>>;
+    };
+    expect(state.states[0]).toMatchObject({
+      name: "api1.service",
+      systemdLoadState: "loaded",
+      systemdActiveState: "active",
+      systemdSubState: "running",
+    });
+    const machines = JSON.parse((await curl(`${base}/machines`)).body) as {
+      machines: Array<{ id: string; primaryIP: string }>;
+      nextPageToken: string;
+    };
+    // Three machines, two a page.
+    expect(machines.machines).toHaveLength(2);
+    expect(machines.nextPageToken).toBe("AgACAA==");
+    expect(await curl(`${base}/units?nextPageToken=AQABAA==`)).toEqual({
+      status: 400,
+      body: '{"error":{"code":400,"message":"token limit must be 2"}}',
+    });
+    expect(
+      await curl(
+        "-X",
+        "PUT",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        "{",
+        `${base}/units/x.service`,
+      ),
+    ).toMatchObject({ status: 400 });
+    expect(
+      await curl(
+        "-X",
+        "PUT",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        '{"desiredState":"launched"}',
+        `${base}/units/none.service`,
+      ),
+    ).toEqual({
+      status: 409,
+      body: '{"error":{"code":409,"message":"unit does not exist and options field empty"}}',
+    });
+    for (const n of [1, 2, 3]) {
+      expect((await curl("-X", "DELETE", `${base}/units/api${n}.service`)).status).toBe(204);
+    }
+    expect(await curl("-X", "DELETE", `${base}/units/api1.service`)).toEqual({
+      status: 404,
+      body: '{"error":{"code":404,"message":"unit does not exist"}}',
+    });
   });
 
   it("keeps units running when the etcd leader's etcd is killed, and answers after the election", async () => {
@@ -298,6 +429,39 @@ describe("fleet on a 3-machine cluster", () => {
       async () => ((await (await fetch(killed)).json()) as { health: string }).health === "true",
       { what: "the killed member healthy again", timeoutMs: 30_000, intervalMs: 200 },
     );
+  });
+
+  it("moves the units of a machine whose agent is killed (SIGKILL) to a live machine", async () => {
+    unitFile("survivor.service", "[Service]\nExecStart=/bin/sleep 1000\n");
+    expect(await fleetctlOn("core-02", "start", join(dir, "survivor.service"))).toMatchObject({
+      code: 0,
+      stderr: "",
+    });
+    const from = (await launchedOn("survivor.service")) as string;
+    const live = (await registry.machines()).map((m) => m.hostname);
+    const pid = Number(readFileSync(join(dir, ".shoal", "machines", from, "agent.pid"), "utf8"));
+    process.kill(pid, "SIGKILL");
+    const to = await waitFor(
+      async () => {
+        const m = await launchedOn("survivor.service");
+        return m !== undefined && m !== from && m;
+      },
+      {
+        what: "survivor.service launched off the killed machine",
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      },
+    );
+    expect(live).toContain(to);
+    // The killed machine's key expired: only live machines are listed.
+    expect((await registry.machines()).map((m) => m.hostname)).not.toContain(from);
+    expect((await fleetctlOn(to, "destroy", "survivor")).code).toBe(0);
+    // Boot it again, so the next test loses a machine of a whole cluster.
+    expect((await cli(["up", from])).code).toBe(0);
+    await waitFor(async () => (await registry.machines()).length === 3, {
+      what: `${from} back in fleet`,
+      timeoutMs: 60_000,
+    });
   });
 
   it("moves a unit off a halted machine within agent_ttl plus one reconcile", async () => {

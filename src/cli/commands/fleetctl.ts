@@ -403,8 +403,9 @@ function addPrefixAliases(cmd: Command): void {
   }
 }
 
-function journalCommand(unit: string, lines: string, output: string, follow?: boolean): string {
-  const words = ["journalctl", "--unit", unit, "--no-pager", "-n", lines, "--output", output];
+/** The machine's journalctl prints its one format (journalctl's short): --output is not passed on. */
+function journalCommand(unit: string, lines: string, _output: string, follow?: boolean): string {
+  const words = ["journalctl", "-u", unit, "--no-pager", "-n", lines];
   if (follow) words.push("-f");
   return words.map(shellQuote).join(" ");
 }
