@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Etcd3 } from "etcd3";
-import { UsageError } from "../errors/index.js";
 import { Registry } from "./registry.js";
 
 export interface Connection {
@@ -21,9 +20,7 @@ export function connectRegistry(opts: {
 }): Connection {
   for (const e of opts.endpoints) {
     if (!/^https?:\/\//.test(e)) {
-      throw new UsageError(
-        `endpoint "${e}" is not an etcd URL (http://HOST:PORT); shoal's fleet talks to etcd directly`,
-      );
+      throw new Error(`endpoint "${e}" is not an etcd URL (http://HOST:PORT)`);
     }
   }
   const client = new Etcd3({

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Command, type CommanderError, Option } from "commander";
+import { Command, type CommanderError, Option, type OutputConfiguration } from "commander";
 import { ssh } from "../../cluster/index.js";
 import {
   type BlockOptions,
@@ -65,34 +65,39 @@ const INERT: Array<[flags: string, what: string]> = [
 
 /** `shoal fleetctl`: fleet's fleetctl, on fleet's API or the cluster's etcd. */
 export function fleetctlCommand(io: IO, setExit: (code: number) => void): Command {
-  const cmd = new Command("fleetctl")
+  const cmd = new FleetctlCommand("fleetctl")
     .description("control the whole cluster's units from any machine (fleet)")
-    .addOption(env(new Option("--endpoint <url>", "fleet API (unix:// or http://) or etcd URLs")))
-    .addOption(
-      env(new Option("--driver <driver>", "API or etcd (default: etcd for port 2379/4001)")),
-    )
-    .addOption(env(new Option("--etcd-key-prefix <prefix>", "fleet's keyspace in etcd")))
-    .addOption(
-      env(new Option("--request-timeout <seconds>", "timeout of each request").default("3")),
-    )
-    .addOption(env(new Option("--tunnel <machine>", "run this fleetctl inside that machine")))
-    .addOption(env(new Option("--debug", "print each request's errors in full")))
+    .option("--endpoint <url>", "fleet API (unix:// or http://) or etcd URLs")
+    .option("--driver <driver>", "API or etcd (default: etcd for port 2379/4001)")
+    .option("--etcd-key-prefix <prefix>", "fleet's keyspace in etcd")
+    .option("--request-timeout <seconds>", "timeout of each request", "3")
+    .option("--tunnel <machine>", "run this fleetctl inside that machine")
+    .option("--debug", "accepted; errors are always printed in full")
     .option("--on <machine>", "run this fleetctl inside that machine of the cluster here")
     .option("--machine <machine>", "old spelling of --on")
     .enablePositionalOptions()
     .exitOverride(usageExit)
     .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      writeOut: (s: string) => io.stdout.write(s),
+      writeErr: (s: string) => io.stderr.write(s),
       outputError: () => {},
+    })
+    .argument("[command]")
+    .allowExcessArguments()
+    .action((name: string | undefined) => {
+      if (name === undefined) return cmd.help();
+      throw new Error(`unknown command "${name}" for "fleetctl"`);
     });
+  cmd.lock();
   for (const [flags, what] of INERT) {
-    cmd.addOption(env(new Option(flags, `accepted; shoal has no ${what}`).hideHelp()));
+    cmd.addOption(new Option(flags, `accepted; shoal has no ${what}`).hideHelp());
   }
 
+  let noticed = false;
   const withApi = async <T>(fn: (ctl: FleetCtl, api: FleetApi) => Promise<T>) => {
-    const g = cmd.opts<GlobalFlags>();
-    noticeInert(g, io);
+    const g = globals(cmd, io.env);
+    if (!noticed) noticeInert(g, io);
+    noticed = true;
     const timeout = Number(g.requestTimeout);
     if (!Number.isFinite(timeout) || timeout <= 0) {
       throw new Error(
@@ -349,7 +354,7 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
   addPrefixAliases(cmd);
   // `shoal fleetctl --on NAME ...` from the host: the same fleetctl, run inside NAME.
   cmd.hook("preSubcommand", (_cmd, sub) => {
-    const g = cmd.opts<GlobalFlags>();
+    const g = globals(cmd, io.env);
     if (g.machine && !g.on) io.stderr.write("shoal: --machine before the command is now --on\n");
     const target = g.on ?? g.machine ?? g.tunnel;
     if (typeof target !== "string" || !target) return;
@@ -362,27 +367,52 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
 }
 
 /** Every global flag also comes from FLEETCTL_<FLAG>, as upstream; the flag wins. */
-function env(option: Option): Option {
-  return option.env(
-    `FLEETCTL_${option
-      .attributeName()
-      .replace(/[A-Z]/g, (c) => `_${c}`)
-      .toUpperCase()}`,
-  );
+function globals(cmd: Command, env: NodeJS.ProcessEnv): GlobalFlags {
+  const g = { ...cmd.opts<GlobalFlags>() };
+  for (const option of cmd.options) {
+    const key = option.attributeName();
+    if (key === "on" || key === "machine" || cmd.getOptionValueSource(key) === "cli") continue;
+    const value = env[`FLEETCTL_${option.long?.slice(2).replaceAll("-", "_").toUpperCase()}`];
+    if (value !== undefined && value !== "") g[key] = value;
+  }
+  return g;
 }
 
-let noticed = false;
-
+/** Says once which given flags have no meaning here. */
 function noticeInert(g: GlobalFlags, io: IO): void {
   const given = INERT.map(([flags]) => flags.split(" ")[0] as string).filter((f) => {
     const key = f.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     return g[key] !== undefined;
   });
-  if (given.length === 0 || noticed) return;
-  noticed = true;
+  if (given.length === 0) return;
   io.stderr.write(
     `fleetctl: ${given.join(", ")} accepted and ignored: shoal reaches machines and etcd without SSH or TLS\n`,
   );
+}
+
+/**
+ * fleetctl keeps its own error handling: the host CLI sets its defaults on
+ * every command after building them, which would turn fleetctl's usage
+ * errors back into shoal's exit 2.
+ */
+class FleetctlCommand extends Command {
+  private locked = false;
+
+  lock(): this {
+    this.locked = true;
+    return this;
+  }
+
+  override exitOverride(fn?: (err: CommanderError) => never | undefined): this {
+    return this.locked ? this : super.exitOverride(fn);
+  }
+
+  override configureOutput(configuration: OutputConfiguration): this;
+  override configureOutput(): OutputConfiguration;
+  override configureOutput(configuration?: OutputConfiguration): this | OutputConfiguration {
+    if (configuration === undefined) return super.configureOutput();
+    return this.locked ? this : (super.configureOutput(configuration) as this);
+  }
 }
 
 /** Commander's usage errors exit 1 here, as fleetctl's do (compatibility surface). */
