@@ -62,6 +62,17 @@ export class Agent {
     return this.opts.machine.id;
   }
 
+  /** What this agent runs and last published, for fleetd's SIGUSR1 dump. */
+  describe(): { machine: string; units: Array<Local & { name: string; state?: unknown }> } {
+    return {
+      machine: this.opts.machine.id,
+      units: [...this.local].map(([name, rec]) => {
+        const published = this.published.get(name);
+        return { name, ...rec, ...(published ? { state: JSON.parse(published) } : {}) };
+      }),
+    };
+  }
+
   async start(): Promise<void> {
     await this.register();
     const watchers = await this.opts.registry.watch(["object", "target-state", "target"], () =>

@@ -19,6 +19,12 @@ export interface FleetConfig {
   tokenLimit: number;
   /** Where the API also listens on TCP (FLEET_API_LISTEN, host:port, comma-separated). */
   apiTcp: Array<{ host: string; port: number }>;
+  /** TLS files for etcd (etcd_cafile, etcd_certfile, etcd_keyfile). */
+  etcdTls: { caFile?: string; certFile?: string; keyFile?: string };
+  /** etcd user (etcd_username, etcd_password). */
+  etcdAuth?: { username: string; password: string };
+  /** Settings given that shoal's fleetd accepts without acting on them, with why: said at boot. */
+  ignored: string[];
 }
 
 const SOURCE = "environment";
@@ -109,6 +115,13 @@ export function fleetConfigFromEnv(env: NodeJS.ProcessEnv): FleetConfig {
     disableEngine: bool(env, "FLEET_DISABLE_ENGINE"),
     tokenLimit: tokenLimit(env),
     apiTcp: apiTcp(env),
+    etcdTls: {
+      ...(env.FLEET_ETCD_CAFILE ? { caFile: env.FLEET_ETCD_CAFILE } : {}),
+      ...(env.FLEET_ETCD_CERTFILE ? { certFile: env.FLEET_ETCD_CERTFILE } : {}),
+      ...(env.FLEET_ETCD_KEYFILE ? { keyFile: env.FLEET_ETCD_KEYFILE } : {}),
+    },
+    ...etcdAuth(env),
+    ignored: ignored(env),
   };
 }
 
@@ -136,4 +149,29 @@ function apiTcp(env: NodeJS.ProcessEnv): Array<{ host: string; port: number }> {
       }
       return { host: m[1] as string, port };
     });
+}
+
+function etcdAuth(env: NodeJS.ProcessEnv): Pick<FleetConfig, "etcdAuth"> {
+  const username = env.FLEET_ETCD_USERNAME ?? "";
+  const password = env.FLEET_ETCD_PASSWORD ?? "";
+  if (!username && !password) return {};
+  if (!username) throw bad("FLEET_ETCD_USERNAME", "etcd_password is set but etcd_username is not");
+  return { etcdAuth: { username, password } };
+}
+
+function ignored(env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  const verbosity = env.FLEET_VERBOSITY ?? "";
+  if (verbosity !== "") {
+    if (!/^\d+$/.test(verbosity))
+      throw bad("FLEET_VERBOSITY", `"${verbosity}" is not a whole number`);
+    if (verbosity !== "0") out.push("verbosity: fleetd logs every change it makes at one level");
+  }
+  if (env.FLEET_AUTHORIZED_KEYS_FILE) {
+    out.push("authorized_keys_file: signed units are not supported (fleet removed them)");
+  }
+  if (bool(env, "FLEET_VERIFY_UNITS")) {
+    out.push("verify_units: signed units are not supported (fleet removed them)");
+  }
+  return out;
 }

@@ -13,18 +13,33 @@ export interface Connection {
  * A registry on the cluster's etcd. Unary calls get the request timeout
  * (fleetctl 3 s, fleetd 1 s); watch and keepalive streams do not.
  */
-export function connectRegistry(opts: {
+export interface EtcdAccess {
   endpoints: string[];
   prefix: string;
   requestTimeoutMs: number;
-}): Connection {
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  auth?: { username: string; password: string };
+}
+
+export function connectRegistry(opts: EtcdAccess): Connection {
   for (const e of opts.endpoints) {
     if (!/^https?:\/\//.test(e)) {
       throw new Error(`endpoint "${e}" is not an etcd URL (http://HOST:PORT)`);
     }
   }
+  const tls = opts.tls ?? {};
   const client = new Etcd3({
     hosts: opts.endpoints,
+    ...(tls.caFile || tls.certFile || tls.keyFile
+      ? {
+          credentials: {
+            rootCertificate: tls.caFile ? readFileSync(tls.caFile) : Buffer.alloc(0),
+            ...(tls.keyFile ? { privateKey: readFileSync(tls.keyFile) } : {}),
+            ...(tls.certFile ? { certChain: readFileSync(tls.certFile) } : {}),
+          },
+        }
+      : {}),
+    ...(opts.auth ? { auth: opts.auth } : {}),
     dialTimeout: opts.requestTimeoutMs,
     defaultCallOptions: (ctx) =>
       ctx.isStream ? {} : { deadline: Date.now() + opts.requestTimeoutMs },
@@ -38,11 +53,7 @@ export function connectRegistry(opts: {
  * own machine's etcd when that member was the leader and was killed) does
  * not cut it off: leases stay alive through the other members (#1289).
  */
-export async function connectCluster(opts: {
-  endpoints: string[];
-  prefix: string;
-  requestTimeoutMs: number;
-}): Promise<Connection> {
+export async function connectCluster(opts: EtcdAccess): Promise<Connection> {
   const first = connectRegistry(opts);
   let urls: string[];
   try {

@@ -40,6 +40,8 @@ export async function startFleetd(opts: {
     endpoints: config.etcdServers,
     prefix: config.etcdKeyPrefix,
     requestTimeoutMs: config.etcdRequestTimeoutMs,
+    tls: config.etcdTls,
+    ...(config.etcdAuth ? { auth: config.etcdAuth } : {}),
   });
   const agent = new Agent({
     registry: conn.registry,

@@ -35,6 +35,7 @@ coreos:
     agent-ttl: ${AGENT_TTL_S}s
     engine-reconcile-interval: ${RECONCILE_MS / 1000}
     token-limit: 2
+    verbosity: 1
   units:
     - name: etcd2.service
       command: start
@@ -93,6 +94,27 @@ async function launchedOn(unit: string): Promise<string | undefined> {
   return state?.active === "active" ? machineOf(job.target) : undefined;
 }
 
+/** The process running a unit, as the machine's own agent says. */
+async function pidOf(machine: string, unit: string): Promise<number | undefined> {
+  const client = await connectMachine(join(dir, ".shoal", "machines", machine));
+  try {
+    return (await client.status()).units.find((x) => x.name === unit)?.mainPid;
+  } finally {
+    client.close();
+  }
+}
+
+async function journalOf(machine: string, unit: string): Promise<string[]> {
+  const client = await connectMachine(join(dir, ".shoal", "machines", machine));
+  try {
+    const lines: string[] = [];
+    for await (const line of client.journal(unit, { lines: 500 })) lines.push(line);
+    return lines;
+  } finally {
+    client.close();
+  }
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "shoal-fleet-e2e-"));
   env = { ...process.env, SHOAL_STATE_DIR: join(dir, "state") };
@@ -139,6 +161,16 @@ describe("fleet on a 3-machine cluster", () => {
     );
     const where = await launchedOn("hello.service");
     expect(NAMES).toContain(where);
+    const before = await pidOf(where as string, "hello.service");
+    const restarted = await fleetctl("restart", "hello");
+    expect(restarted.code).toBe(0);
+    expect(restarted.stdout).toMatch(
+      /^Unit hello\.service loaded on .*\nUnit hello\.service launched on /,
+    );
+    const after = await waitFor(() => pidOf(where as string, "hello.service"), {
+      what: "hello.service running again",
+    });
+    expect(after).not.toBe(before);
 
     const journal = await waitFor(
       async () => {
@@ -369,6 +401,40 @@ describe("fleet on a 3-machine cluster", () => {
       status: 409,
       body: '{"error":{"code":409,"message":"unit does not exist and options field empty"}}',
     });
+    // Metadata set through the API shows in fleetctl and places units.
+    const id = machines.machines[0]?.id as string;
+    const patch = await curl(
+      "-X",
+      "PATCH",
+      "-d",
+      JSON.stringify([{ op: "add", path: `/${id}/metadata/role`, value: { value: "api" } }]),
+      `${base}/machines`,
+    );
+    expect(patch.status).toBe(204);
+    const listed = await fleetctlOn("core-01", "list-machines", "-l", "--no-legend");
+    expect(listed.stdout).toMatch(new RegExp(`^${id}\t\\S+\tip=\\S+,role=api$`, "m"));
+    expect(
+      (
+        await curl(
+          "-X",
+          "PATCH",
+          "-d",
+          JSON.stringify([{ op: "remove", path: `/${id}/metadata/role` }]),
+          `${base}/machines`,
+        )
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await curl(
+          "-X",
+          "PATCH",
+          "-d",
+          '[{"op":"move","path":"/x/metadata/y"}]',
+          `${base}/machines`,
+        )
+      ).body,
+    ).toBe('{"error":{"code":400,"message":"invalid op: expect add, remove, or replace"}}');
     for (const n of [1, 2, 3]) {
       expect((await curl("-X", "DELETE", `${base}/units/api${n}.service`)).status).toBe(204);
     }
@@ -378,18 +444,37 @@ describe("fleet on a 3-machine cluster", () => {
     });
   });
 
+  it("fleetd says what it ignores at boot, dumps its state on SIGUSR1 and reloads on SIGHUP", async () => {
+    const boot = await journalOf("core-01", "fleet.service");
+    expect(boot.some((l) => l.includes("fleetd: not supported, ignored: verbosity:"))).toBe(true);
+    const pid = (await pidOf("core-01", "fleet.service")) as number;
+    process.kill(pid, "SIGUSR1");
+    const dump = await waitFor(
+      async () =>
+        (await journalOf("core-01", "fleet.service")).find((l) => l.includes("fleetd: state {")),
+      { what: "the state dump in fleet.service's journal" },
+    );
+    const state = JSON.parse(dump.slice(dump.indexOf("{"))) as {
+      agent: { machine: string };
+      api: string[];
+    };
+    expect(state.api[0]).toMatch(/^unix:\/\/.*core-01\/root\/var\/run\/fleet\.sock$/);
+    process.kill(pid, "SIGHUP");
+    await waitFor(
+      async () =>
+        (await journalOf("core-01", "fleet.service")).some((l) => l.includes("fleetd: reloaded")),
+      { what: "fleetd reloaded" },
+    );
+    // Same process, still a machine of the cluster, still answering on its socket.
+    expect(await pidOf("core-01", "fleet.service")).toBe(pid);
+    expect(
+      (await fleetctlOn("core-01", "list-machines", "--no-legend")).stdout.split("\n"),
+    ).toHaveLength(4);
+  });
+
   it("keeps units running when the etcd leader's etcd is killed, and answers after the election", async () => {
     const unit = "web@1.service";
     const machine = (await launchedOn(unit)) as string;
-    // The machines' own agents say which process runs a unit.
-    const pidOf = async (m: string, u: string) => {
-      const client = await connectMachine(join(dir, ".shoal", "machines", m));
-      try {
-        return (await client.status()).units.find((x) => x.name === u)?.mainPid;
-      } finally {
-        client.close();
-      }
-    };
     const unitPid = await pidOf(machine, unit);
     expect(unitPid).toBeGreaterThan(0);
     // Which member leads: ask each member, as etcdctl endpoint status does.
