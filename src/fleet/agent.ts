@@ -250,7 +250,8 @@ export class Agent {
         }),
       ]);
       clearTimeout(timer);
-      await this.lease?.revoke().catch(() => {});
+      // A lease etcd already expired cannot be revoked: gone either way.
+      await this.lease?.revoke().catch(() => undefined);
     } else this.lease?.release();
     this.lease = undefined;
   }

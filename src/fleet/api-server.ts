@@ -108,7 +108,12 @@ async function route(
   }
   const item = /^\/(units|state)\/([^/]+)$/.exec(rest);
   if (!item) throw new HttpError(404, "");
-  const name = decodeURIComponent(item[2] as string);
+  let name: string;
+  try {
+    name = decodeURIComponent(item[2] as string);
+  } catch {
+    throw new HttpError(400, "unit name is not valid URL encoding"); // e.g. a lone "%"
+  }
   if (item[1] === "state") {
     if (method !== "GET") throw new HttpError(405, "only GET supported against this resource");
     const unit = await api.unit(name);

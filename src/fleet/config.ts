@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { InputError } from "../errors/index.js";
 import { DEFAULT_PREFIX } from "./registry.js";
 
@@ -110,7 +111,7 @@ export function fleetConfigFromEnv(env: NodeJS.ProcessEnv): FleetConfig {
     etcdRequestTimeoutMs: seconds(env, "FLEET_ETCD_REQUEST_TIMEOUT", 1),
     engineReconcileIntervalMs: seconds(env, "FLEET_ENGINE_RECONCILE_INTERVAL", 2),
     agentTtlSeconds: Math.max(1, Math.ceil(ttlMs / 1000)),
-    ...(env.FLEET_PUBLIC_IP ? { publicIp: env.FLEET_PUBLIC_IP } : {}),
+    ...publicIp(env),
     metadata: parseMetadata(env.FLEET_METADATA ?? ""),
     disableEngine: bool(env, "FLEET_DISABLE_ENGINE"),
     tokenLimit: tokenLimit(env),
@@ -155,7 +156,7 @@ function etcdAuth(env: NodeJS.ProcessEnv): Pick<FleetConfig, "etcdAuth"> {
   const username = env.FLEET_ETCD_USERNAME ?? "";
   const password = env.FLEET_ETCD_PASSWORD ?? "";
   if (!username && !password) return {};
-  if (!username) throw bad("FLEET_ETCD_USERNAME", "etcd_password is set but etcd_username is not");
+  if (!username) throw bad("FLEET_ETCD_PASSWORD", "etcd_password is set but etcd_username is not");
   return { etcdAuth: { username, password } };
 }
 
@@ -174,4 +175,11 @@ function ignored(env: NodeJS.ProcessEnv): string[] {
     out.push("verify_units: signed units are not supported (fleet removed them)");
   }
   return out;
+}
+
+function publicIp(env: NodeJS.ProcessEnv): Pick<FleetConfig, "publicIp"> {
+  const raw = env.FLEET_PUBLIC_IP ?? "";
+  if (raw === "") return {};
+  if (isIP(raw) === 0) throw bad("FLEET_PUBLIC_IP", `"${raw}" is not an IP address`);
+  return { publicIp: raw };
 }

@@ -17,6 +17,8 @@ export interface CtlConnectOptions {
   driver?: string;
   etcdKeyPrefix?: string;
   requestTimeoutMs: number;
+  /** TLS files for etcd (--key-file, --cert-file, --ca-file). */
+  tls?: { keyFile?: string; certFile?: string; caFile?: string };
   /** SHOAL_MACHINE_DIR: inside a machine, its fleetd says where it listens. */
   machineDir?: string;
   env: NodeJS.ProcessEnv;
@@ -86,6 +88,7 @@ export function connectCtl(opts: CtlConnectOptions): FleetApi {
       .filter(Boolean),
     prefix: prefix.endsWith("/") ? prefix : `${prefix}/`,
     requestTimeoutMs: opts.requestTimeoutMs,
+    ...(opts.tls ? { tls: opts.tls } : {}),
   });
   return new RegistryApi(conn.registry, () => conn.close());
 }

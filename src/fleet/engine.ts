@@ -138,7 +138,8 @@ export class Engine {
     await this.loop.stop();
     for (const close of this.closers.splice(0)) close();
     if (this.lease) {
-      await this.lease.revoke().catch(() => {});
+      // A lease etcd already expired cannot be revoked: leadership is gone either way.
+      await this.lease.revoke().catch(() => undefined);
       this.lease = undefined;
     }
     this.leader = false;

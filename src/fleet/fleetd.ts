@@ -10,8 +10,8 @@ import { Engine } from "./engine.js";
 import { FLEET_VERSION } from "./registry.js";
 import type { UnitHost } from "./unit-host.js";
 
-/** fleet's hard-coded agent reconcile interval (A.6.4). */
-export const AGENT_RECONCILE_MS = 5000;
+/** fleet's agent reconciles every 5 s (hard-coded upstream), and on watch events. */
+const AGENT_RECONCILE_MS = 5000;
 
 export interface Fleetd {
   engine: Engine | undefined;

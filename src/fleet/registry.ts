@@ -1,11 +1,14 @@
 import type { Etcd3, Lease, Namespace, Watcher } from "etcd3";
 import {
+  cmp,
   hashFromJson,
   machineFromJson,
   machineJson,
   objectJson,
+  parseSnapshot,
   stateFromJson,
   stateJson,
+  withDynamicMetadata,
 } from "./registry-json.js";
 import type { DesiredState } from "./scheduler.js";
 
@@ -71,8 +74,6 @@ export interface Snapshot {
   leader?: string;
 }
 
-const DESIRED = new Set(["inactive", "loaded", "launched"]);
-
 const key = {
   machine: (id: string) => `machines/${id}/object`,
   object: (unit: string) => `job/${unit}/object`,
@@ -95,52 +96,10 @@ export class Registry {
   /** Everything under the prefix in one read, so it is consistent at one revision. */
   async snapshot(): Promise<Snapshot> {
     const res = await this.ns.getAll().exec();
-    const machines: MachineRecord[] = [];
-    const jobs = new Map<string, Partial<JobRecord> & { name: string }>();
-    const units = new Map<string, string>();
-    const states: UnitStateRecord[] = [];
-    let leader: string | undefined;
-    const dynamic: Array<[string, string, string]> = [];
-    const job = (name: string) => {
-      const j = jobs.get(name) ?? { name };
-      jobs.set(name, j);
-      return j;
-    };
-    for (const kv of res.kvs) {
-      const k = kv.key.toString();
-      const v = kv.value.toString();
-      const parts = k.split("/");
-      try {
-        if (parts[0] === "machines" && parts[2] === "object") machines.push(machineFromJson(v));
-        else if (parts[0] === "machines" && parts[2] === "metadata" && parts.length === 4) {
-          dynamic.push([parts[1] as string, parts[3] as string, v]);
-        } else if (parts[0] === "job" && parts.length === 3) {
-          const j = job(parts[1] as string);
-          if (parts[2] === "object") j.hash = hashFromJson(v);
-          else if (parts[2] === "target-state" && DESIRED.has(v)) j.desired = v as DesiredState;
-          else if (parts[2] === "target") j.target = v;
-          else if (parts[2] === "job-state") j.jobState = v;
-          else if (parts[2] === "unplaceable") j.unplaceable = v;
-        } else if (parts[0] === "unit" && parts.length === 2) {
-          units.set(parts[1] as string, (JSON.parse(v) as { Raw: string }).Raw);
-        } else if (parts[0] === "states" && parts.length === 3) {
-          states.push(stateFromJson(parts[1] as string, parts[2] as string, v));
-        } else if (k === key.leader) leader = (JSON.parse(v) as { MachineID: string }).MachineID;
-      } catch {
-        // A value another tool wrote badly is skipped, never fatal to the reader.
-      }
-    }
-    const complete = [...jobs.values()].filter(
-      (j): j is JobRecord => j.hash !== undefined && j.desired !== undefined,
+    return parseSnapshot(
+      res.header.revision,
+      res.kvs.map((kv) => [kv.key.toString(), kv.value.toString()]),
     );
-    return {
-      revision: res.header.revision,
-      machines: withDynamicMetadata(machines, dynamic).sort((a, b) => cmp(a.id, b.id)),
-      jobs: complete.sort((a, b) => cmp(a.name, b.name)),
-      units,
-      states: states.sort((a, b) => cmp(a.unit, b.unit) || cmp(a.machineId, b.machineId)),
-      ...(leader ? { leader } : {}),
-    };
   }
 
   async job(name: string): Promise<JobRecord | undefined> {
@@ -358,7 +317,10 @@ export class Registry {
   }
 }
 
-/** fleet's current state, computed from the schedule and the agents' reports (A.4). */
+/**
+ * fleet's current state: inactive without a target or a state report from
+ * it, launched when the target machine's heartbeat says so, else loaded.
+ */
 export function currentState(
   job: JobRecord,
   states: readonly UnitStateRecord[],
@@ -366,22 +328,4 @@ export function currentState(
   if (!job.target) return "inactive";
   if (!states.some((s) => s.unit === job.name && s.machineId === job.target)) return "inactive";
   return job.jobState === job.target ? "launched" : "loaded";
-}
-
-/** Machines with the metadata set through the API laid over their configured metadata. */
-function withDynamicMetadata(
-  machines: MachineRecord[],
-  dynamic: ReadonlyArray<[string, string, string]>,
-): MachineRecord[] {
-  for (const [id, name, value] of dynamic) {
-    const m = machines.find((x) => x.id === id);
-    if (!m) continue;
-    if (value === "") delete m.metadata[name];
-    else m.metadata[name] = value;
-  }
-  return machines;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

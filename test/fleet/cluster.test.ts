@@ -267,8 +267,18 @@ describe("fleet on a 3-machine cluster", () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toContain("Active: active (running)");
     expect(
-      (await fleetctlOn("core-02", "destroy", "everywhere", "only3", "side@1", "side@2", "web@2"))
-        .code,
+      (
+        await fleetctlOn(
+          "core-02",
+          "destroy",
+          "everywhere",
+          "only3",
+          "side@1",
+          "side@2",
+          "web@1",
+          "web@2",
+        )
+      ).code,
     ).toBe(0);
   });
 
@@ -473,7 +483,9 @@ describe("fleet on a 3-machine cluster", () => {
   });
 
   it("keeps units running when the etcd leader's etcd is killed, and answers after the election", async () => {
-    const unit = "web@1.service";
+    const unit = "steady.service";
+    unitFile(unit, "[Service]\nExecStart=/bin/sleep 1000\n");
+    expect((await fleetctlOn("core-02", "start", join(dir, unit))).code).toBe(0);
     const machine = (await launchedOn(unit)) as string;
     const unitPid = await pidOf(machine, unit);
     expect(unitPid).toBeGreaterThan(0);
@@ -508,12 +520,13 @@ describe("fleet on a 3-machine cluster", () => {
     expect(await launchedOn(unit)).toBe(machine);
     expect(await pidOf(machine, unit)).toBe(unitPid);
     // The machine's init restarts its etcd (Restart=always); wait for the member to rejoin,
-    // so the next test halts a machine of a whole cluster.
+    // so the next tests lose a machine of a whole cluster.
     const killed = `http://${ADDRESSES[leaderIndex]}:2379/health`;
     await waitFor(
       async () => ((await (await fetch(killed)).json()) as { health: string }).health === "true",
       { what: "the killed member healthy again", timeoutMs: 30_000, intervalMs: 200 },
     );
+    expect((await fleetctlOn("core-02", "destroy", unit)).code).toBe(0);
   });
 
   it("moves the units of a machine whose agent is killed (SIGKILL) to a live machine", async () => {
@@ -549,12 +562,15 @@ describe("fleet on a 3-machine cluster", () => {
     });
   });
 
-  it("moves a unit off a halted machine within agent_ttl plus one reconcile", async () => {
-    const unit = "web@1.service";
+  it("moves a unit off a halted machine, whose key goes with the halt", async () => {
+    const unit = "mover.service";
+    unitFile(unit, "[Service]\nExecStart=/bin/sleep 1000\n");
+    expect((await fleetctlOn("core-02", "start", join(dir, unit))).code).toBe(0);
     const from = (await launchedOn(unit)) as string;
     const halted = await cli(["halt", from]);
     expect(halted.code).toBe(0);
-    const haltedAt = Date.now();
+    // fleetd's purge on SIGTERM revoked its lease: the machine is gone at once, not after agent_ttl.
+    expect((await registry.machines()).map((m) => m.hostname)).not.toContain(from);
     const to = await waitFor(
       async () => {
         const m = await launchedOn(unit);
@@ -563,6 +579,5 @@ describe("fleet on a 3-machine cluster", () => {
       { what: `${unit} launched off ${from}`, timeoutMs: 20_000, intervalMs: 50 },
     );
     expect(NAMES).toContain(to);
-    expect(Date.now() - haltedAt).toBeLessThanOrEqual(AGENT_TTL_S * 1000 + RECONCILE_MS + 2000);
   });
 });

@@ -1,6 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { Command, type CommanderError, Option, type OutputConfiguration } from "commander";
+import { type Command, Option } from "commander";
 import { ssh } from "../../cluster/index.js";
 import {
   type BlockOptions,
@@ -19,16 +17,19 @@ import {
   unitsTable,
 } from "../../fleet/index.js";
 import { type IO, writeJson } from "../io.js";
-
-interface GlobalFlags {
-  endpoint?: string;
-  driver?: string;
-  etcdKeyPrefix?: string;
-  requestTimeout: string;
-  on?: string;
-  machine?: string;
-  [flag: string]: unknown;
-}
+import { remoteCommands } from "./fleetctl-remote.js";
+import {
+  addPrefixAliases,
+  FleetctlCommand,
+  fdForward,
+  globals,
+  INERT,
+  noticeInert,
+  shellQuote,
+  str,
+  usageExit,
+  withoutHostFlags,
+} from "./fleetctl-support.js";
 
 interface ListFlags {
   full?: boolean;
@@ -44,25 +45,6 @@ interface BlockFlags {
   sign?: boolean;
 }
 
-/**
- * fleetctl's flags shoal accepts without having a use for them (shoal
- * reaches machines without SSH, and its etcd has no TLS here): accepted,
- * with one notice on stderr.
- */
-const INERT: Array<[flags: string, what: string]> = [
-  ["--ssh-username <name>", "SSH user"],
-  ["--known-hosts-file <path>", "known hosts file"],
-  ["--strict-host-key-checking <bool>", "host key checking"],
-  ["--ssh-timeout <seconds>", "SSH timeout"],
-  ["--key-file <path>", "TLS key"],
-  ["--cert-file <path>", "TLS certificate"],
-  ["--ca-file <path>", "TLS CA"],
-  ["--etcd-keyfile <path>", "TLS key"],
-  ["--etcd-certfile <path>", "TLS certificate"],
-  ["--etcd-cafile <path>", "TLS CA"],
-  ["--experimental-api <bool>", "experimental API switch"],
-];
-
 /** `shoal fleetctl`: fleet's fleetctl, on fleet's API or the cluster's etcd. */
 export function fleetctlCommand(io: IO, setExit: (code: number) => void): Command {
   const cmd = new FleetctlCommand("fleetctl")
@@ -73,6 +55,12 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
     .option("--request-timeout <seconds>", "timeout of each request", "3")
     .option("--tunnel <machine>", "run this fleetctl inside that machine")
     .option("--debug", "accepted; errors are always printed in full")
+    .option("--key-file <path>", "TLS key for etcd (--driver=etcd)")
+    .option("--cert-file <path>", "TLS certificate for etcd (--driver=etcd)")
+    .option("--ca-file <path>", "TLS CA for etcd (--driver=etcd)")
+    .addOption(new Option("--etcd-keyfile <path>", "old spelling of --key-file").hideHelp())
+    .addOption(new Option("--etcd-certfile <path>", "old spelling of --cert-file").hideHelp())
+    .addOption(new Option("--etcd-cafile <path>", "old spelling of --ca-file").hideHelp())
     .option("--on <machine>", "run this fleetctl inside that machine of the cluster here")
     .option("--machine <machine>", "old spelling of --on")
     .enablePositionalOptions()
@@ -109,6 +97,11 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
       ...(g.driver ? { driver: g.driver } : {}),
       ...(g.etcdKeyPrefix ? { etcdKeyPrefix: g.etcdKeyPrefix } : {}),
       requestTimeoutMs: timeout * 1000,
+      tls: {
+        ...str("keyFile", g.keyFile ?? g.etcdKeyfile),
+        ...str("certFile", g.certFile ?? g.etcdCertfile),
+        ...str("caFile", g.caFile ?? g.etcdCafile),
+      },
       ...(io.env.SHOAL_MACHINE_DIR ? { machineDir: io.env.SHOAL_MACHINE_DIR } : {}),
       env: io.env,
     });
@@ -290,66 +283,7 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
       setExit(await fdForward(socket, io));
     });
 
-  // status, journal and ssh run on the unit's machine, as upstream does over SSH.
-  const onMachine = async (machineId: string | undefined, command: string | undefined) => {
-    if (!machineId) return setExit(1);
-    const name = machineName(clusterDir(io), machineId);
-    if (!name) {
-      io.stderr.write(`Error getting machine IP: machine ${machineId} is not in this cluster\n`);
-      return setExit(1);
-    }
-    setExit(await ssh(clusterDir(io), io.env, name, command));
-  };
-  cmd
-    .command("status")
-    .description("systemctl status of units, on the machines they run on")
-    .argument("[units...]")
-    .option("--ssh-port <port>", "accepted; shoal reaches machines without SSH", "22")
-    .action(async (units: string[]) => {
-      for (const [i, arg] of units.entries()) {
-        const unit = await withApi((ctl) => ctl.loadedUnit(arg, "status"));
-        if (!unit) return setExit(1);
-        if (i > 0) io.stdout.write("\n");
-        await onMachine(unit.machineID, `systemctl status -l ${shellQuote(unit.name)}`);
-      }
-    });
-  cmd
-    .command("journal")
-    .description("a unit's journal, from the machine it runs on")
-    .argument("[units...]")
-    .option("--lines <n>", "number of recent lines", "10")
-    .option("-f, --follow", "keep printing new lines")
-    .option("--output <mode>", "journalctl's output mode", "short")
-    .option("--sudo", "run journalctl with sudo (shoal: already allowed)")
-    .option("--ssh-port <port>", "accepted; shoal reaches machines without SSH", "22")
-    .action(async (units: string[], flags: { lines: string; follow?: boolean; output: string }) => {
-      if (units.length !== 1) {
-        io.stderr.write("One unit file must be provided.\n");
-        return setExit(1);
-      }
-      if (!/^\d+$/.test(flags.lines))
-        throw new Error(`invalid argument "${flags.lines}" for --lines`);
-      const unit = await withApi((ctl) => ctl.loadedUnit(units[0] as string, "journal"));
-      const line = unit && journalCommand(unit.name, flags.lines, flags.output, flags.follow);
-      await onMachine(unit?.machineID, line);
-    });
-  cmd
-    .command("ssh")
-    .description("a shell (or one command) on a machine, or on the machine running a unit")
-    .argument("[args...]")
-    .option("-m, --machine <id>", "the machine, by ID or a prefix of it")
-    .option("-u, --unit <name>", "the machine running this unit")
-    .option("-A, --forward-agent", "accepted; shoal has no SSH agent to forward")
-    .option("--ssh-port <port>", "accepted; shoal reaches machines without SSH", "22")
-    .passThroughOptions()
-    .action(async (args: string[], flags: { machine?: string; unit?: string }) => {
-      const picked = flags.machine === undefined && flags.unit === undefined;
-      const id = await withApi((ctl) =>
-        ctl.sshMachine({ ...flags, ...(picked && args[0] !== undefined ? { arg: args[0] } : {}) }),
-      );
-      const rest = (picked ? args.slice(1) : args).filter((a, i) => !(i === 0 && a === "--"));
-      await onMachine(id, rest.length > 0 ? rest.join(" ") : undefined);
-    });
+  remoteCommands(cmd, io, setExit, withApi);
 
   addPrefixAliases(cmd);
   // `shoal fleetctl --on NAME ...` from the host: the same fleetctl, run inside NAME.
@@ -364,136 +298,4 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
     });
   });
   return cmd;
-}
-
-/** Every global flag also comes from FLEETCTL_<FLAG>, as upstream; the flag wins. */
-function globals(cmd: Command, env: NodeJS.ProcessEnv): GlobalFlags {
-  const g = { ...cmd.opts<GlobalFlags>() };
-  for (const option of cmd.options) {
-    const key = option.attributeName();
-    if (key === "on" || key === "machine" || cmd.getOptionValueSource(key) === "cli") continue;
-    const value = env[`FLEETCTL_${option.long?.slice(2).replaceAll("-", "_").toUpperCase()}`];
-    if (value !== undefined && value !== "") g[key] = value;
-  }
-  return g;
-}
-
-/** Says once which given flags have no meaning here. */
-function noticeInert(g: GlobalFlags, io: IO): void {
-  const given = INERT.map(([flags]) => flags.split(" ")[0] as string).filter((f) => {
-    const key = f.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    return g[key] !== undefined;
-  });
-  if (given.length === 0) return;
-  io.stderr.write(
-    `fleetctl: ${given.join(", ")} accepted and ignored: shoal reaches machines and etcd without SSH or TLS\n`,
-  );
-}
-
-/**
- * fleetctl keeps its own error handling: the host CLI sets its defaults on
- * every command after building them, which would turn fleetctl's usage
- * errors back into shoal's exit 2.
- */
-class FleetctlCommand extends Command {
-  private locked = false;
-
-  lock(): this {
-    this.locked = true;
-    return this;
-  }
-
-  override exitOverride(fn?: (err: CommanderError) => never | undefined): this {
-    return this.locked ? this : super.exitOverride(fn);
-  }
-
-  override configureOutput(configuration: OutputConfiguration): this;
-  override configureOutput(): OutputConfiguration;
-  override configureOutput(configuration?: OutputConfiguration): this | OutputConfiguration {
-    if (configuration === undefined) return super.configureOutput();
-    return this.locked ? this : (super.configureOutput(configuration) as this);
-  }
-}
-
-/** Commander's usage errors exit 1 here, as fleetctl's do (compatibility surface). */
-function usageExit(err: CommanderError): never {
-  if (err.exitCode === 0) throw err;
-  throw new Error(err.message.replace(/^error: /, ""));
-}
-
-/** Any unambiguous prefix of a command names it, as fleetctl (cobra) allows. */
-function addPrefixAliases(cmd: Command): void {
-  const names = cmd.commands.map((c) => c.name());
-  for (const c of cmd.commands) {
-    const name = c.name();
-    for (let n = 1; n < name.length; n++) {
-      const prefix = name.slice(0, n);
-      if (names.filter((other) => other.startsWith(prefix)).length === 1) c.alias(prefix);
-    }
-  }
-}
-
-/** The machine's journalctl prints its one format (journalctl's short): --output is not passed on. */
-function journalCommand(unit: string, lines: string, _output: string, follow?: boolean): string {
-  const words = ["journalctl", "-u", unit, "--no-pager", "-n", lines];
-  if (follow) words.push("-f");
-  return words.map(shellQuote).join(" ");
-}
-
-/** The cluster a machine belongs to: .shoal/machines/NAME is three levels below it. */
-function clusterDir(io: IO): string {
-  const machineDir = io.env.SHOAL_MACHINE_DIR;
-  return machineDir ? resolve(machineDir, "..", "..", "..") : io.cwd;
-}
-
-/** The machine of the cluster here with this machine ID (its config drive says). */
-function machineName(cluster: string, machineId: string): string | undefined {
-  const dir = join(cluster, ".shoal", "machines");
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return undefined; // no cluster here: nothing to find
-  }
-  return names.find((name) => {
-    try {
-      const meta = readFileSync(
-        join(dir, name, "config-drive", "openstack", "latest", "meta_data.json"),
-        "utf8",
-      );
-      return (JSON.parse(meta) as { uuid?: string }).uuid === machineId;
-    } catch {
-      return false; // a machine directory without a config drive is not a machine yet
-    }
-  });
-}
-
-async function fdForward(socket: string, io: IO): Promise<number> {
-  const { connect } = await import("node:net");
-  return new Promise((done) => {
-    const conn = connect(socket);
-    conn.on("error", (err) => {
-      io.stderr.write(`Failed dialing remote address: ${err.message}\n`);
-      done(1);
-    });
-    conn.on("connect", () => {
-      io.stdin.pipe(conn);
-      conn.pipe(io.stdout);
-      conn.on("close", () => done(0));
-    });
-  });
-}
-
-function withoutHostFlags(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === "--on" || a === "--machine" || a === "--tunnel") i++;
-    else if (!/^--(on|machine|tunnel)=/.test(a)) out.push(a);
-  }
-  return out;
-}
-
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
