@@ -1,6 +1,7 @@
 import type { Lease } from "etcd3";
 import { ClusterView } from "./cluster-view.js";
 import { forEachLimit } from "./limit.js";
+import type { LocalRecord } from "./local-record.js";
 import { ReconcileLoop } from "./loop.js";
 import type { JobRecord, MachineRecord, Registry, UnitStateRecord } from "./registry.js";
 import { machineUnits, type SchedUnit } from "./scheduler.js";
@@ -16,6 +17,8 @@ export interface AgentOptions {
   host: UnitHost;
   /** How often the init's unit states are read and changes published (fleet: 1 s). */
   statePollMs?: number;
+  /** Where loaded units are recorded, so a restarted fleetd adopts or unloads them. */
+  record?: LocalRecord;
   log?: (line: string) => void;
 }
 
@@ -74,6 +77,7 @@ export class Agent {
   }
 
   async start(): Promise<void> {
+    await this.adopt();
     await this.register();
     const watchers = await this.opts.registry.watch(["object", "target-state", "target"], () =>
       this.loop.trigger(),
@@ -84,6 +88,21 @@ export class Agent {
     this.loop.start();
     const poll = setInterval(() => void this.pollStates(), this.opts.statePollMs ?? 1000);
     this.closers.push(() => clearInterval(poll));
+  }
+
+  /** Takes over the units an earlier fleetd on this machine loaded; reconcile keeps or unloads them. */
+  private async adopt(): Promise<void> {
+    const recorded = this.opts.record?.read() ?? new Map();
+    if (recorded.size === 0) return;
+    const running = new Set(
+      (await this.opts.host.status()).units
+        .filter((u) => ["active", "activating", "reloading"].includes(u.active))
+        .map((u) => u.name),
+    );
+    for (const [name, rec] of recorded) {
+      this.local.set(name, { ...rec, launched: running.has(name) });
+    }
+    this.log(`agent: found ${recorded.size} unit(s) an earlier fleetd loaded here`);
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -166,6 +185,7 @@ export class Agent {
       await host.install(name, text, { runtime: true });
       rec = { hash: job.hash, launched: false, global: u.requirements.global };
       this.local.set(name, rec);
+      this.opts.record?.add(name, { hash: rec.hash, global: rec.global });
       this.log(`agent: loaded ${name}`);
     }
     if (u.desired === "launched" && !rec.launched) {
@@ -187,6 +207,7 @@ export class Agent {
     // Remove the file only once the stop succeeded (fleet #1216).
     await host.remove(name);
     this.local.delete(name);
+    this.opts.record?.remove(name);
     this.published.delete(name);
     await registry.deleteState(name, machine.id);
     await registry.clearJobState(name, machine.id);

@@ -7,6 +7,7 @@ import { RegistryApi } from "./client.js";
 import type { FleetConfig } from "./config.js";
 import { connectCluster } from "./connect.js";
 import { Engine } from "./engine.js";
+import { LocalRecord } from "./local-record.js";
 import { FLEET_VERSION } from "./registry.js";
 import type { UnitHost } from "./unit-host.js";
 
@@ -33,6 +34,8 @@ export async function startFleetd(opts: {
   hostname?: string;
   /** The API's unix socket (the machine's /var/run/fleet.sock), if any. */
   apiSocket?: string;
+  /** Where the agent records the units it loads (the machine's /run/fleet/units). */
+  recordDir?: string;
   log: (line: string) => void;
 }): Promise<Fleetd> {
   const { config, log } = opts;
@@ -55,6 +58,7 @@ export async function startFleetd(opts: {
     ttlSeconds: config.agentTtlSeconds,
     reconcileIntervalMs: Math.min(AGENT_RECONCILE_MS, config.agentTtlSeconds * 1000),
     host: opts.host,
+    ...(opts.recordDir ? { record: new LocalRecord(opts.recordDir) } : {}),
     log,
   });
   const engine = config.disableEngine

@@ -529,6 +529,36 @@ describe("fleet on a 3-machine cluster", () => {
     expect((await fleetctlOn("core-02", "destroy", unit)).code).toBe(0);
   });
 
+  it("a SIGKILLed fleetd's units move, and the restarted fleetd unloads what left its machine", async () => {
+    const unit = "orphan.service";
+    unitFile(unit, "[Service]\nExecStart=/bin/sleep 1000\n");
+    expect((await fleetctlOn("core-02", "start", join(dir, unit))).code).toBe(0);
+    const from = (await launchedOn(unit)) as string;
+    const fleetdPid = (await pidOf(from, "fleet.service")) as number;
+    process.kill(fleetdPid, "SIGKILL");
+    const to = await waitFor(
+      async () => {
+        const m = await launchedOn(unit);
+        return m !== undefined && m !== from && m;
+      },
+      { what: `${unit} launched off ${from}`, timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect(NAMES).toContain(to);
+    // The init restarts fleet.service (RestartSec=10s); the new fleetd finds the unit its
+    // predecessor loaded, sees it scheduled elsewhere, and stops it: it never runs twice.
+    await waitFor(async () => (await pidOf(from, unit)) === undefined, {
+      what: `${unit} stopped on ${from}`,
+      timeoutMs: 40_000,
+      intervalMs: 200,
+    });
+    expect(await pidOf(from, "fleet.service")).not.toBe(fleetdPid);
+    expect(await launchedOn(unit)).toBe(to);
+    expect((await fleetctlOn(to, "destroy", unit)).code).toBe(0);
+    await waitFor(async () => (await registry.machines()).length === 3, {
+      what: `${from} back in fleet`,
+    });
+  });
+
   it("moves the units of a machine whose agent is killed (SIGKILL) to a live machine", async () => {
     unitFile("survivor.service", "[Service]\nExecStart=/bin/sleep 1000\n");
     expect(await fleetctlOn("core-02", "start", join(dir, "survivor.service"))).toMatchObject({

@@ -56,8 +56,9 @@ export function fleetdCommand(io: IO, setExit: (code: number) => void): Command 
       const { machineId, hostname } = await machine.status();
       // The init starts fleet.service in the machine's root: its /var/run/fleet.sock is here.
       const apiSocket = join(process.cwd(), "var", "run", "fleet.sock");
+      const recordDir = join(process.cwd(), "run", "fleet", "units");
       const start = () =>
-        startFleetd({ config, host: machine, machineId, hostname, apiSocket, log });
+        startFleetd({ config, host: machine, machineId, hostname, apiSocket, recordDir, log });
       let fleetd = await start();
       try {
         setPriority(priority);
