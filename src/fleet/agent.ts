@@ -1,4 +1,5 @@
 import type { Lease } from "etcd3";
+import { type Clock, systemClock } from "./clock.js";
 import { ClusterView } from "./cluster-view.js";
 import { forEachLimit } from "./limit.js";
 import type { LocalRecord } from "./local-record.js";
@@ -19,6 +20,7 @@ export interface AgentOptions {
   statePollMs?: number;
   /** Where loaded units are recorded, so a restarted fleetd adopts or unloads them. */
   record?: LocalRecord;
+  clock?: Clock;
   log?: (line: string) => void;
 }
 
@@ -58,6 +60,7 @@ export class Agent {
       () => this.exclusive(() => this.reconcile()),
       opts.reconcileIntervalMs,
       (err) => this.log(`agent: reconcile failed: ${(err as Error).message}`),
+      opts.clock,
     );
   }
 
@@ -86,8 +89,8 @@ export class Agent {
       for (const w of watchers) void w.cancel();
     });
     this.loop.start();
-    const poll = setInterval(() => void this.pollStates(), this.opts.statePollMs ?? 1000);
-    this.closers.push(() => clearInterval(poll));
+    const clock = this.opts.clock ?? systemClock;
+    this.closers.push(clock.every(this.opts.statePollMs ?? 1000, () => void this.pollStates()));
   }
 
   /** Takes over the units an earlier fleetd on this machine loaded; reconcile keeps or unloads them. */

@@ -1,4 +1,5 @@
 import type { ApiUnit, FleetApi } from "./client.js";
+import { type Clock, systemClock } from "./clock.js";
 import { machineLegend } from "./format.js";
 import { requirementsOf } from "./requirements.js";
 
@@ -18,11 +19,10 @@ export interface CtlIO {
 export interface WaitTiming {
   pollMs: number;
   attemptMs: number;
+  clock: Clock;
 }
 
-export const FLEETCTL_TIMING: WaitTiming = { pollMs: 250, attemptMs: 2000 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const FLEETCTL_TIMING: WaitTiming = { pollMs: 250, attemptMs: 2000, clock: systemClock };
 
 export function isGlobal(unit: ApiUnit): boolean {
   return requirementsOf(unit.name, unit.options).global;
@@ -47,11 +47,12 @@ export class Waiter {
    * false on time-out. `check` may throw to end the wait for good.
    */
   private async attempt(check: () => Promise<boolean>): Promise<boolean> {
-    const until = Date.now() + this.timing.attemptMs;
+    const { clock, pollMs, attemptMs } = this.timing;
+    const until = clock.now() + attemptMs;
     for (;;) {
-      await sleep(this.timing.pollMs);
+      await clock.sleep(pollMs);
       if (await check().catch(rethrowFatal)) return true;
-      if (Date.now() >= until) return false;
+      if (clock.now() >= until) return false;
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Lease } from "etcd3";
+import type { Clock } from "./clock.js";
 import { ClusterView, schedMachines } from "./cluster-view.js";
 import { forEachLimit } from "./limit.js";
 import { ReconcileLoop } from "./loop.js";
@@ -19,6 +20,7 @@ export interface EngineOptions {
    * move of its units past agent_ttl.
    */
   agentTtlSeconds?: number;
+  clock?: Clock;
   log?: (line: string) => void;
 }
 
@@ -44,6 +46,7 @@ export class Engine {
       },
       opts.reconcileIntervalMs,
       (err) => this.log(`engine: reconcile failed: ${(err as Error).message}`),
+      opts.clock,
     );
   }
 

@@ -35,7 +35,7 @@ async function submit(
   registry: Registry,
   name: string,
   text: string,
-  desired = "launched" as const,
+  desired: "inactive" | "loaded" | "launched" = "launched",
 ) {
   const options = parseUnitFile(text).options;
   await registry.createJob(name, serializeUnit(options), unitHash(options), desired);
@@ -176,5 +176,31 @@ describe("engine on a real etcd", () => {
         writes.indexOf(`Put job/${unit}.service/target`),
       );
     }
+  });
+
+  it("records 'cannot place' only while the desired state is the one its snapshot saw", async () => {
+    const registry = freshRegistry(etcdClient);
+    await submit(registry, "f.service", "[X-Fleet]\nMachineOf=p.service\n", "inactive");
+    const lease = registry.ns.lease(10);
+    owned.push(() => lease.revoke());
+    expect(await registry.tryLead(A, lease)).toBe(true);
+    const leaseId = await lease.grant();
+    const before = (await registry.snapshot()).revision;
+    // A command sets the desired state after the engine took its snapshot: the verdict is stale.
+    await registry.setDesired(["f.service"], "launched");
+    await registry.setUnplaceable("f.service", "stale", leaseId, before);
+    expect((await registry.job("f.service"))?.unplaceable).toBeUndefined();
+    await registry.setUnplaceable(
+      "f.service",
+      "current",
+      leaseId,
+      (await registry.snapshot()).revision,
+    );
+    expect((await registry.job("f.service"))?.unplaceable).toBe("current");
+    // The next command's write drops the verdict in the same transaction.
+    await registry.setDesired(["f.service", "missing.service"], "loaded");
+    expect((await registry.job("f.service"))?.unplaceable).toBe("current");
+    await registry.setDesired(["f.service"], "loaded");
+    expect((await registry.job("f.service"))?.unplaceable).toBeUndefined();
   });
 });
