@@ -263,6 +263,19 @@ describe("fleet on a 3-machine cluster", () => {
     // ssh and status reach the machine a unit runs on.
     const ssh = await fleetctlOn("core-02", "ssh", "web@1", "echo $HOSTNAME");
     expect(ssh).toMatchObject({ code: 0, stdout: `${web1}\n` });
+    expect(await fleetctlOn("core-02", "ssh", "--unit", "web@1", "echo $HOSTNAME")).toMatchObject({
+      code: 0,
+      stdout: `${web1}\n`,
+    });
+    const web1Id = (await registry.machines()).find((m) => m.hostname === web1)?.id as string;
+    expect(
+      await fleetctlOn("core-02", "ssh", "--machine", web1Id.slice(0, 6), "echo $HOSTNAME"),
+    ).toMatchObject({ code: 0, stdout: `${web1}\n` });
+    // The old spelling of the host option still works, with a notice.
+    const old = await cli(["fleetctl", "--machine", "core-03", "list-machines", "--no-legend"]);
+    expect(old.code).toBe(0);
+    expect(old.stderr).toBe("shoal: --machine before the command is now --on\n");
+    expect(old.stdout.split("\n")).toHaveLength(4);
     const status = await fleetctlOn("core-02", "status", "web@1");
     expect(status.code).toBe(0);
     expect(status.stdout).toContain("Active: active (running)");
@@ -511,7 +524,8 @@ describe("fleet on a 3-machine cluster", () => {
           "--fields",
           "unit,active",
         );
-        return r.code === 0 && r.stdout.includes(`${unit}\tactive`) && r;
+        if (r.code === 0 && r.stdout.includes(`${unit}\tactive`)) return r;
+        throw new Error(`exit ${r.code}: ${r.stdout}${r.stderr}`);
       },
       { what: "fleetctl answering after the election", timeoutMs: 30_000 },
     );

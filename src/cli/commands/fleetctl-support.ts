@@ -11,7 +11,6 @@ export interface GlobalFlags {
   etcdKeyPrefix?: string;
   requestTimeout: string;
   on?: string;
-  machine?: string;
   [flag: string]: unknown;
 }
 
@@ -32,7 +31,7 @@ export function globals(cmd: Command, env: NodeJS.ProcessEnv): GlobalFlags {
   const g = { ...cmd.opts<GlobalFlags>() };
   for (const option of cmd.options) {
     const key = option.attributeName();
-    if (key === "on" || key === "machine" || cmd.getOptionValueSource(key) === "cli") continue;
+    if (key === "on" || cmd.getOptionValueSource(key) === "cli") continue;
     const value = env[`FLEETCTL_${option.long?.slice(2).replaceAll("-", "_").toUpperCase()}`];
     if (value !== undefined && value !== "") g[key] = value;
   }

@@ -62,8 +62,10 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
     .addOption(new Option("--etcd-certfile <path>", "old spelling of --cert-file").hideHelp())
     .addOption(new Option("--etcd-cafile <path>", "old spelling of --ca-file").hideHelp())
     .option("--on <machine>", "run this fleetctl inside that machine of the cluster here")
-    .option("--machine <machine>", "old spelling of --on")
     .enablePositionalOptions()
+    // `--machine NAME` before the command is the old spelling of --on. It is not declared
+    // here, so that `fleetctl ssh --machine ID` always reaches ssh's own --machine.
+    .allowUnknownOption()
     .exitOverride(usageExit)
     .configureOutput({
       writeOut: (s: string) => io.stdout.write(s),
@@ -72,7 +74,15 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
     })
     .argument("[command]")
     .allowExcessArguments()
-    .action((name: string | undefined) => {
+    .action(async (name: string | undefined) => {
+      const [first, ...rest] = cmd.args;
+      const old = first === "--machine" ? rest.shift() : first?.match(/^--machine=(.+)$/)?.[1];
+      if (old !== undefined) {
+        io.stderr.write("shoal: --machine before the command is now --on\n");
+        const line = `fleetctl ${withoutHostFlags(rest).map(shellQuote).join(" ")}`;
+        return setExit(await ssh(io.cwd, io.env, old, line));
+      }
+      if (first?.startsWith("-")) throw new Error(`unknown option '${first}'`);
       if (name === undefined) return cmd.help();
       throw new Error(`unknown command "${name}" for "fleetctl"`);
     });
@@ -289,8 +299,7 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
   // `shoal fleetctl --on NAME ...` from the host: the same fleetctl, run inside NAME.
   cmd.hook("preSubcommand", (_cmd, sub) => {
     const g = globals(cmd, io.env);
-    if (g.machine && !g.on) io.stderr.write("shoal: --machine before the command is now --on\n");
-    const target = g.on ?? g.machine ?? g.tunnel;
+    const target = g.on ?? g.tunnel;
     if (typeof target !== "string" || !target) return;
     sub.action(async () => {
       const args = withoutHostFlags(cmd.args);
