@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { halt, progressFor, reload, up } from "../cluster/index.js";
-import { FleetCtl, type Registry } from "../fleet/index.js";
+import { FleetCtl, type Registry, RegistryApi } from "../fleet/index.js";
 
 /** What the page may ask for: the same calls `shoal halt|up|reload` and `fleetctl start|stop` make. */
 export const MACHINE_ACTIONS = ["halt", "up", "reload"] as const;
@@ -51,7 +51,7 @@ export async function unitAction(
   cwd: string,
 ): Promise<ActionResult> {
   const lines: string[] = [];
-  const ctl = new FleetCtl(registry, {
+  const ctl = new FleetCtl(new RegistryApi(registry), {
     out: (l) => lines.push(l),
     err: (l) => lines.push(l),
     cwd,
@@ -59,7 +59,7 @@ export async function unitAction(
   // Not blocking: the page shows the unit reach its state through the event stream.
   const code =
     action === "start"
-      ? await ctl.start([unit], { noBlock: true })
-      : await ctl.stop([unit], { noBlock: true });
+      ? await ctl.start([unit], { attempts: -1 })
+      : await ctl.stop([unit], { attempts: -1 });
   return { code, output: lines.map((l) => `${l}\n`).join("") };
 }

@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { type MachineReport, status } from "../cluster/index.js";
 import { health, hexId, memberStatus } from "../etcd/index.js";
-import { type Snapshot, unitFileRows } from "../fleet/index.js";
+import { apiMachine, apiUnitsOf, type Snapshot, unitFileRowsOf } from "../fleet/index.js";
 import { machinePaths } from "../machine/index.js";
 import type { EtcdView, FleetView, MachineView, MemberView } from "./types.js";
 
@@ -104,7 +104,7 @@ export function fleetView(snap: Snapshot | undefined): FleetView {
       ...(m.publicIp ? { ip: m.publicIp } : {}),
       metadata: m.metadata,
     })),
-    units: unitFileRows(snap).map((row) => {
+    units: unitFileRowsOf(apiUnitsOf(snap), snap.machines.map(apiMachine)).map((row) => {
       const job = snap.jobs.find((j) => j.name === row.unit);
       const target = job?.target;
       const placed = snap.states.find((s) => s.unit === row.unit && s.machineId === target);

@@ -1,6 +1,8 @@
 import type { Lease } from "etcd3";
+import { type Clock, systemClock } from "./clock.js";
 import { ClusterView } from "./cluster-view.js";
 import { forEachLimit } from "./limit.js";
+import type { LocalRecord } from "./local-record.js";
 import { ReconcileLoop } from "./loop.js";
 import type { JobRecord, MachineRecord, Registry, UnitStateRecord } from "./registry.js";
 import { machineUnits, type SchedUnit } from "./scheduler.js";
@@ -14,6 +16,11 @@ export interface AgentOptions {
   /** How often the agent reconciles without a watch event (fleet: 5 s). */
   reconcileIntervalMs: number;
   host: UnitHost;
+  /** How often the init's unit states are read and changes published (fleet: 1 s). */
+  statePollMs?: number;
+  /** Where loaded units are recorded, so a restarted fleetd adopts or unloads them. */
+  record?: LocalRecord;
+  clock?: Clock;
   log?: (line: string) => void;
 }
 
@@ -45,12 +52,15 @@ export class Agent {
   private readonly view = new ClusterView();
   private readonly loop: ReconcileLoop;
   private closers: Array<() => void> = [];
+  /** Reconcile passes and state polls take turns, so a poll never republishes a unit just unloaded. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: AgentOptions) {
     this.loop = new ReconcileLoop(
-      () => this.reconcile(),
+      () => this.exclusive(() => this.reconcile()),
       opts.reconcileIntervalMs,
       (err) => this.log(`agent: reconcile failed: ${(err as Error).message}`),
+      opts.clock,
     );
   }
 
@@ -58,7 +68,19 @@ export class Agent {
     return this.opts.machine.id;
   }
 
+  /** What this agent runs and last published, for fleetd's SIGUSR1 dump. */
+  describe(): { machine: string; units: Array<Local & { name: string; state?: unknown }> } {
+    return {
+      machine: this.opts.machine.id,
+      units: [...this.local].map(([name, rec]) => {
+        const published = this.published.get(name);
+        return { name, ...rec, ...(published ? { state: JSON.parse(published) } : {}) };
+      }),
+    };
+  }
+
   async start(): Promise<void> {
+    await this.adopt();
     await this.register();
     const watchers = await this.opts.registry.watch(["object", "target-state", "target"], () =>
       this.loop.trigger(),
@@ -67,6 +89,46 @@ export class Agent {
       for (const w of watchers) void w.cancel();
     });
     this.loop.start();
+    const clock = this.opts.clock ?? systemClock;
+    this.closers.push(clock.every(this.opts.statePollMs ?? 1000, () => void this.pollStates()));
+  }
+
+  /** Takes over the units an earlier fleetd on this machine loaded; reconcile keeps or unloads them. */
+  private async adopt(): Promise<void> {
+    const recorded = this.opts.record?.read() ?? new Map();
+    if (recorded.size === 0) return;
+    const running = new Set(
+      (await this.opts.host.status()).units
+        .filter((u) => ["active", "activating", "reloading"].includes(u.active))
+        .map((u) => u.name),
+    );
+    for (const [name, rec] of recorded) {
+      this.local.set(name, { ...rec, launched: running.has(name) });
+    }
+    this.log(`agent: found ${recorded.size} unit(s) an earlier fleetd loaded here`);
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn, fn);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private polling = false;
+
+  /** Publishes what changed since the last look, within a poll interval of the init's change. */
+  private async pollStates(): Promise<void> {
+    if (this.polling || this.local.size === 0) return;
+    this.polling = true;
+    try {
+      await this.exclusive(async () => {
+        if (this.lease && !this.lease.revoked()) await this.publishStates(this.lease);
+      });
+    } catch (err) {
+      this.log(`agent: publishing unit states failed: ${(err as Error).message}`);
+    } finally {
+      this.polling = false;
+    }
   }
 
   /** (Re)creates the lease and the machine key; called again after a lost lease. */
@@ -126,6 +188,7 @@ export class Agent {
       await host.install(name, text, { runtime: true });
       rec = { hash: job.hash, launched: false, global: u.requirements.global };
       this.local.set(name, rec);
+      this.opts.record?.add(name, { hash: rec.hash, global: rec.global });
       this.log(`agent: loaded ${name}`);
     }
     if (u.desired === "launched" && !rec.launched) {
@@ -147,20 +210,24 @@ export class Agent {
     // Remove the file only once the stop succeeded (fleet #1216).
     await host.remove(name);
     this.local.delete(name);
+    this.opts.record?.remove(name);
     this.published.delete(name);
     await registry.deleteState(name, machine.id);
     await registry.clearJobState(name, machine.id);
     this.log(`agent: unloaded ${name}`);
   }
 
-  /** Publishes each local unit's systemd triple when it changed or went missing. */
-  private async publishStates(lease: Lease, current: readonly UnitStateRecord[]): Promise<void> {
+  /**
+   * Publishes each local unit's systemd triple when it changed, or (given
+   * the registry's states) went missing there.
+   */
+  private async publishStates(lease: Lease, current?: readonly UnitStateRecord[]): Promise<void> {
     if (this.local.size === 0) return;
     const { host, registry, machine } = this.opts;
     const status = new Map((await host.status()).units.map((s) => [s.name, s]));
-    const inRegistry = new Set(
-      current.filter((s) => s.machineId === machine.id).map((s) => s.unit),
-    );
+    const inRegistry = current
+      ? new Set(current.filter((s) => s.machineId === machine.id).map((s) => s.unit))
+      : undefined;
     const changed: UnitStateRecord[] = [];
     for (const [name, rec] of this.local) {
       const s = status.get(name);
@@ -172,7 +239,9 @@ export class Agent {
         sub: s?.sub ?? "dead",
         hash: rec.hash,
       };
-      if (this.published.get(name) === JSON.stringify(state) && inRegistry.has(name)) continue;
+      if (this.published.get(name) === JSON.stringify(state) && (inRegistry?.has(name) ?? true)) {
+        continue;
+      }
       changed.push(state);
     }
     await forEachLimit(changed, WRITE_CONCURRENCY, async (state) => {
@@ -187,8 +256,9 @@ export class Agent {
    * machine key, its states and heartbeats at once.
    */
   async stop(opts: { purge: boolean }): Promise<void> {
-    await this.loop.stop();
     for (const close of this.closers.splice(0)) close();
+    await this.loop.stop();
+    await this.turn;
     if (opts.purge) {
       // Bounded: a machine that is halting may no longer answer; the lease must still go.
       const unloadAll = forEachLimit([...this.local], WRITE_CONCURRENCY, ([name, rec]) =>
@@ -204,7 +274,8 @@ export class Agent {
         }),
       ]);
       clearTimeout(timer);
-      await this.lease?.revoke().catch(() => {});
+      // A lease etcd already expired cannot be revoked: gone either way.
+      await this.lease?.revoke().catch(() => undefined);
     } else this.lease?.release();
     this.lease = undefined;
   }

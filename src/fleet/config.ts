@@ -1,10 +1,11 @@
+import { isIP } from "node:net";
 import { InputError } from "../errors/index.js";
 import { parseDuration } from "../host/index.js";
 import { DEFAULT_PREFIX } from "./registry.js";
 
 /**
  * fleetd's configuration from FLEET_<OPTION> variables, as cloud-config's
- * `coreos.fleet` drop-in sets them (fleet.conf options, A.6.1).
+ * `coreos.fleet` drop-in sets them (fleet.conf's options).
  */
 export interface FleetConfig {
   etcdServers: string[];
@@ -16,6 +17,16 @@ export interface FleetConfig {
   publicIp?: string;
   metadata: Record<string, string>;
   disableEngine: boolean;
+  /** Page size of the API's lists (token_limit). */
+  tokenLimit: number;
+  /** Where the API also listens on TCP (FLEET_API_LISTEN, host:port, comma-separated). */
+  apiTcp: Array<{ host: string; port: number }>;
+  /** TLS files for etcd (etcd_cafile, etcd_certfile, etcd_keyfile). */
+  etcdTls: { caFile?: string; certFile?: string; keyFile?: string };
+  /** etcd user (etcd_username, etcd_password). */
+  etcdAuth?: { username: string; password: string };
+  /** Settings given that shoal's fleetd accepts without acting on them, with why: said at boot. */
+  ignored: string[];
 }
 
 const SOURCE = "environment";
@@ -72,8 +83,75 @@ export function fleetConfigFromEnv(env: NodeJS.ProcessEnv): FleetConfig {
     etcdRequestTimeoutMs: seconds(env, "FLEET_ETCD_REQUEST_TIMEOUT", 1),
     engineReconcileIntervalMs: seconds(env, "FLEET_ENGINE_RECONCILE_INTERVAL", 2),
     agentTtlSeconds: Math.max(1, Math.ceil(ttlMs / 1000)),
-    ...(env.FLEET_PUBLIC_IP ? { publicIp: env.FLEET_PUBLIC_IP } : {}),
+    ...publicIp(env),
     metadata: parseMetadata(env.FLEET_METADATA ?? ""),
     disableEngine: bool(env, "FLEET_DISABLE_ENGINE"),
+    tokenLimit: tokenLimit(env),
+    apiTcp: apiTcp(env),
+    etcdTls: {
+      ...(env.FLEET_ETCD_CAFILE ? { caFile: env.FLEET_ETCD_CAFILE } : {}),
+      ...(env.FLEET_ETCD_CERTFILE ? { certFile: env.FLEET_ETCD_CERTFILE } : {}),
+      ...(env.FLEET_ETCD_KEYFILE ? { keyFile: env.FLEET_ETCD_KEYFILE } : {}),
+    },
+    ...etcdAuth(env),
+    ignored: ignored(env),
   };
+}
+
+function tokenLimit(env: NodeJS.ProcessEnv): number {
+  const raw = env.FLEET_TOKEN_LIMIT;
+  if (raw === undefined || raw === "") return 100;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw bad("FLEET_TOKEN_LIMIT", `"${raw}" is not a whole number from 1 to 65535`);
+  }
+  return n;
+}
+
+function apiTcp(env: NodeJS.ProcessEnv): Array<{ host: string; port: number }> {
+  const raw = env.FLEET_API_LISTEN ?? "";
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^(?:tcp:\/\/)?([^:/]+):(\d{1,5})$/.exec(entry);
+      const port = Number(m?.[2]);
+      if (!m || port < 1 || port > 65535) {
+        throw bad("FLEET_API_LISTEN", `"${entry}" is not HOST:PORT`);
+      }
+      return { host: m[1] as string, port };
+    });
+}
+
+function etcdAuth(env: NodeJS.ProcessEnv): Pick<FleetConfig, "etcdAuth"> {
+  const username = env.FLEET_ETCD_USERNAME ?? "";
+  const password = env.FLEET_ETCD_PASSWORD ?? "";
+  if (!username && !password) return {};
+  if (!username) throw bad("FLEET_ETCD_PASSWORD", "etcd_password is set but etcd_username is not");
+  return { etcdAuth: { username, password } };
+}
+
+function ignored(env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  const verbosity = env.FLEET_VERBOSITY ?? "";
+  if (verbosity !== "") {
+    if (!/^\d+$/.test(verbosity))
+      throw bad("FLEET_VERBOSITY", `"${verbosity}" is not a whole number`);
+    if (verbosity !== "0") out.push("verbosity: fleetd logs every change it makes at one level");
+  }
+  if (env.FLEET_AUTHORIZED_KEYS_FILE) {
+    out.push("authorized_keys_file: signed units are not supported (fleet removed them)");
+  }
+  if (bool(env, "FLEET_VERIFY_UNITS")) {
+    out.push("verify_units: signed units are not supported (fleet removed them)");
+  }
+  return out;
+}
+
+function publicIp(env: NodeJS.ProcessEnv): Pick<FleetConfig, "publicIp"> {
+  const raw = env.FLEET_PUBLIC_IP ?? "";
+  if (raw === "") return {};
+  if (isIP(raw) === 0) throw bad("FLEET_PUBLIC_IP", `"${raw}" is not an IP address`);
+  return { publicIp: raw };
 }

@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Etcd3 } from "etcd3";
-import { UsageError } from "../errors/index.js";
 import { Registry } from "./registry.js";
 
 export interface Connection {
@@ -14,20 +13,33 @@ export interface Connection {
  * A registry on the cluster's etcd. Unary calls get the request timeout
  * (fleetctl 3 s, fleetd 1 s); watch and keepalive streams do not.
  */
-export function connectRegistry(opts: {
+export interface EtcdAccess {
   endpoints: string[];
   prefix: string;
   requestTimeoutMs: number;
-}): Connection {
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  auth?: { username: string; password: string };
+}
+
+export function connectRegistry(opts: EtcdAccess): Connection {
   for (const e of opts.endpoints) {
     if (!/^https?:\/\//.test(e)) {
-      throw new UsageError(
-        `endpoint "${e}" is not an etcd URL (http://HOST:PORT); shoal's fleet talks to etcd directly`,
-      );
+      throw new Error(`endpoint "${e}" is not an etcd URL (http://HOST:PORT)`);
     }
   }
+  const tls = opts.tls ?? {};
   const client = new Etcd3({
     hosts: opts.endpoints,
+    ...(tls.caFile || tls.certFile || tls.keyFile
+      ? {
+          credentials: {
+            rootCertificate: tls.caFile ? readFileSync(tls.caFile) : Buffer.alloc(0),
+            ...(tls.keyFile ? { privateKey: readFileSync(tls.keyFile) } : {}),
+            ...(tls.certFile ? { certChain: readFileSync(tls.certFile) } : {}),
+          },
+        }
+      : {}),
+    ...(opts.auth ? { auth: opts.auth } : {}),
     dialTimeout: opts.requestTimeoutMs,
     defaultCallOptions: (ctx) =>
       ctx.isStream ? {} : { deadline: Date.now() + opts.requestTimeoutMs },
@@ -41,11 +53,7 @@ export function connectRegistry(opts: {
  * own machine's etcd when that member was the leader and was killed) does
  * not cut it off: leases stay alive through the other members (#1289).
  */
-export async function connectCluster(opts: {
-  endpoints: string[];
-  prefix: string;
-  requestTimeoutMs: number;
-}): Promise<Connection> {
+export async function connectCluster(opts: EtcdAccess): Promise<Connection> {
   const first = connectRegistry(opts);
   let urls: string[];
   try {
@@ -68,6 +76,8 @@ export function localFleetFile(machineDir: string): string {
 export interface LocalFleet {
   etcdServers: string[];
   etcdKeyPrefix: string;
+  /** The fleet API's unix socket, as this machine's processes reach it. */
+  apiSocket?: string;
 }
 
 export function writeLocalFleet(machineDir: string, local: LocalFleet): void {
@@ -79,26 +89,6 @@ export function readLocalFleet(machineDir: string | undefined): LocalFleet | und
   try {
     return JSON.parse(readFileSync(localFleetFile(machineDir), "utf8")) as LocalFleet;
   } catch {
-    return undefined;
+    return undefined; // no fleetd here (yet), or it is writing the file: fleetctl uses its defaults
   }
-}
-
-/**
- * fleetctl's etcd: --endpoint, FLEETCTL_ENDPOINT, then this machine's
- * fleetd (SHOAL_MACHINE_DIR), then FLEET_ETCD_SERVERS or
- * ETCDCTL_ENDPOINTS, then 127.0.0.1:2379.
- */
-export function fleetctlEndpoints(flag: string | undefined, env: NodeJS.ProcessEnv): string[] {
-  const local = readLocalFleet(env.SHOAL_MACHINE_DIR);
-  const raw =
-    flag ||
-    env.FLEETCTL_ENDPOINT ||
-    local?.etcdServers.join(",") ||
-    env.FLEET_ETCD_SERVERS ||
-    env.ETCDCTL_ENDPOINTS ||
-    "http://127.0.0.1:2379";
-  return raw
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
 }

@@ -1,236 +1,242 @@
-import { UsageError } from "../errors/index.js";
-import { machineLegend } from "./format.js";
-import { currentState, type JobRecord, type MachineRecord, type Registry } from "./registry.js";
+import { InputError } from "../errors/index.js";
+import { type ApiUnit, type FleetApi, unitText } from "./client.js";
+import { type CtlIO, isGlobal, Waiter, type WaitTiming } from "./ctl-wait.js";
 import { requirementsOf } from "./requirements.js";
 import type { DesiredState } from "./scheduler.js";
 import { parseUnitFile } from "./unit-file.js";
 import { isTemplate, unitNameFromArg } from "./unit-name.js";
-import { findUnit, localBody, type UnitBody } from "./unit-source.js";
+import { findUnit, localBody } from "./unit-source.js";
+
+export type { CtlIO } from "./ctl-wait.js";
 
 /**
- * fleetctl's unit commands on the registry: submit, load, start, stop,
- * unload, destroy, cat. They block as upstream does (250 ms polls, 2 s
- * per attempt, --block-attempts), but a unit the engine cannot place ends
- * the wait at once with the engine's reason instead of hanging (#559).
+ * fleetctl's unit commands with upstream's words and exit codes: submit,
+ * load, start, stop, unload, destroy, restart, cat. Each returns the exit
+ * code; a unit the engine cannot place ends a wait with the reason.
  */
 
-export interface CtlIO {
-  out(line: string): void;
-  err(line: string): void;
-  cwd: string;
-}
-
 export interface BlockOptions {
-  noBlock?: boolean;
-  /** 0 = wait forever. */
-  blockAttempts?: number;
+  /** -1: do not wait (--no-block); 0: wait forever; N: give up after N attempts of 2 s. */
+  attempts?: number;
   replace?: boolean;
-  /** Poll interval and attempt length; fleetctl's are 250 ms and 2 s. */
-  pollMs?: number;
-  attemptMs?: number;
+  timing?: WaitTiming;
 }
 
-/** Which desired states `--replace` may overwrite, per command (A.3). */
+/** Which desired states `--replace` may overwrite, per command. */
 const REPLACEABLE: Record<"submit" | "load" | "start", DesiredState[]> = {
   submit: ["inactive"],
   load: ["inactive", "loaded"],
   start: ["inactive", "loaded", "launched"],
 };
 
+type CreateCmd = "submit" | "load" | "start" | "restart";
+
 export class FleetCtl {
   constructor(
-    private readonly registry: Registry,
+    private readonly api: FleetApi,
     private readonly io: CtlIO,
   ) {}
 
-  /** Uploads each unit (desired state inactive) unless present; returns the exit code. */
   async submit(args: string[], opts: BlockOptions = {}): Promise<number> {
-    for (const arg of args) await this.ensure(arg, "submit", opts);
-    for (const arg of args) this.io.out(`Unit ${unitNameFromArg(arg)} inactive`);
-    return 0;
+    if (args.length === 0) return this.noUnits();
+    return (await this.lazyCreate(args, "submit", opts)) ? 0 : 1;
   }
 
-  async load(args: string[], opts: BlockOptions = {}): Promise<number> {
+  load(args: string[], opts: BlockOptions = {}): Promise<number> {
     return this.transition(args, "loaded", "load", opts);
   }
 
-  async start(args: string[], opts: BlockOptions = {}): Promise<number> {
+  start(args: string[], opts: BlockOptions = {}): Promise<number> {
     return this.transition(args, "launched", "start", opts);
   }
 
   async stop(args: string[], opts: BlockOptions = {}): Promise<number> {
-    const names = args.map(unitNameFromArg);
-    const acted: JobRecord[] = [];
-    for (const name of names) {
-      const job = await this.registry.job(name);
-      if (!job) {
-        this.io.err(`Unit ${name} does not exist.`);
-        return 1;
-      }
-      const state = job.target ? currentState(job, await this.registry.statesOf(name)) : "inactive";
-      if (job.desired === "inactive" || (state === "inactive" && !(await this.isGlobal(job)))) {
-        this.io.err(`Unable to stop unit ${name} in state inactive`);
-        return 1;
-      }
-      if (job.desired === "loaded") continue;
-      await this.registry.setDesired(name, "loaded");
-      acted.push(job);
-    }
-    const code = await this.waitAll(
-      acted.map((j) => j.name),
-      "loaded",
-      "stop",
-      opts,
-    );
-    if (code === 0)
-      this.io.err(`Successfully stopped units [${acted.map((j) => j.name).join(" ")}].`);
-    return code;
+    return this.takeDown(args, "loaded", "stop", opts);
   }
 
   async unload(args: string[], opts: BlockOptions = {}): Promise<number> {
-    const names = args.map(unitNameFromArg);
-    const acted: string[] = [];
-    for (const name of names) {
-      const job = await this.registry.job(name);
-      if (!job) {
-        this.io.err(`Unit ${name} does not exist.`);
-        return 1;
-      }
-      if (job.desired === "inactive") continue;
-      await this.registry.setDesired(name, "inactive");
-      acted.push(name);
-    }
-    const code = await this.waitAll(acted, "inactive", "unload", opts);
-    if (code === 0) this.io.err(`Successfully unloaded units [${acted.join(" ")}].`);
-    return code;
+    return this.takeDown(args, "inactive", "unload", opts);
   }
 
   async destroy(args: string[]): Promise<number> {
-    let found = 0;
-    for (const name of args.map(unitNameFromArg)) {
-      if (await this.registry.destroyJob(name)) {
-        found += 1;
-        this.io.out(`Destroyed ${name}`);
-      }
+    if (args.length === 0) return this.noUnits();
+    const units = await this.findUnits(args);
+    if (units.length === 0) {
+      this.io.err("Units not found in registry");
+      return 0;
     }
-    if (found === 0) this.io.err("Units not found in registry");
+    for (const u of units) {
+      // A unit destroyed meanwhile by someone else is not an error, as upstream.
+      await this.api.destroyUnit(u.name);
+      this.io.out(`Destroyed ${u.name}`);
+    }
+    return 0;
+  }
+
+  /** Stop then start each unit that runs; start those only loaded; global units are left alone. */
+  async restart(args: string[], opts: BlockOptions = {}): Promise<number> {
+    if (args.length === 0) return this.noUnits();
+    const units = await this.findUnits(args);
+    if (!(await this.lazyCreate(args, "restart", opts))) return 1;
+    const waiter = new Waiter(this.api, this.io, opts.timing);
+    const attempts = opts.attempts ?? 0;
+    const step = async (name: string, state: "loaded" | "launched") => {
+      await this.api.setTargetStates([name], state);
+      const want = state === "loaded" ? "loaded" : "launched";
+      const err = await waiter.unitStates([name], "restart", want, attempts);
+      if (err) this.io.err(`Error waiting for unit states, exit status: ${err}`);
+      return err ? 1 : 0;
+    };
+    for (const u of units) {
+      if (isGlobal(u)) continue;
+      if (u.currentState === "inactive" || u.currentState === undefined) {
+        this.io.err(`Unable to restart unit ${u.name} in state inactive`);
+        continue;
+      }
+      if (u.currentState === "launched" && (await step(u.name, "loaded")) === 1) return 1;
+      if ((await step(u.name, "launched")) === 1) return 1;
+    }
     return 0;
   }
 
   async cat(arg: string): Promise<number> {
     const name = unitNameFromArg(arg);
-    const job = await this.registry.job(name);
-    const text = job && (await this.registry.unitText(job.hash));
-    if (text === undefined || text === "" || !job) {
+    const unit = await this.api.unit(name);
+    if (!unit) {
       this.io.err(`Unit ${name} not found`);
       return 1;
     }
-    this.io.out(text.replace(/\n$/, ""));
+    this.io.out(unitText(unit.options).replace(/\n$/, ""));
     return 0;
   }
 
-  /**
-   * The machine of a loaded unit (status, journal), with upstream's
-   * refusals; undefined after printing why.
-   */
-  async unitMachine(arg: string, what: "status" | "journal"): Promise<Located | undefined> {
+  /** The unit for status and journal, with upstream's refusals; undefined after saying why. */
+  async loadedUnit(arg: string, what: "status" | "journal"): Promise<ApiUnit | undefined> {
     const name = unitNameFromArg(arg);
-    const job = await this.registry.job(name);
-    if (!job) {
+    const unit = await this.api.unit(name);
+    if (!unit) {
       this.io.err(`Unit ${name} does not exist.`);
       return undefined;
     }
-    if (await this.isGlobal(job)) {
-      this.io.err(`Unable to get ${what} of global unit ${name}: run it on each machine instead.`);
-      return undefined;
-    }
-    const state = currentState(job, await this.registry.statesOf(name));
-    if (!job.target || state === "inactive") {
-      this.io.err(`Unit ${name} does not appear to be loaded.`);
-      return undefined;
-    }
-    return this.machineOf(job.target, name);
-  }
-
-  /** `fleetctl ssh ARG`: a machine by ID prefix or a unit by name; both is ambiguous. */
-  async sshTarget(arg: string): Promise<Located | undefined> {
-    const machines = (await this.registry.machines()).filter((m) => m.id.startsWith(arg));
-    const job = await this.registry.job(unitNameFromArg(arg));
-    if (machines.length > 0 && job) {
-      this.io.err(`Error: ambiguous argument "${arg}": it names a machine and a unit`);
-      return undefined;
-    }
-    if (machines.length > 1) {
-      this.io.err(`Error: ambiguous argument "${arg}": it matches ${machines.length} machines`);
-      return undefined;
-    }
-    const m = machines[0];
-    if (m) return this.machineOf(m.id);
-    if (!job) {
-      this.io.err(`Error: could not find a machine or unit named "${arg}"`);
-      return undefined;
-    }
-    if (await this.isGlobal(job)) {
-      this.io.err("Error: global units are not supported by ssh; give a machine instead");
-      return undefined;
-    }
-    if (!job.target) {
-      this.io.err(`Unit ${job.name} does not appear to be loaded.`);
-      return undefined;
-    }
-    return this.machineOf(job.target, job.name);
-  }
-
-  private async machineOf(id: string, unit?: string): Promise<Located | undefined> {
-    const m = (await this.registry.machines()).find((x) => x.id === id);
-    if (!m?.hostname) {
-      this.io.err(`Machine ${id} is not reachable: it is gone, or its fleetd did not say its name`);
-      return undefined;
-    }
-    return { machineId: id, hostname: m.hostname, ...(unit ? { unit } : {}) };
-  }
-
-  /** Global units have no current state: fleetctl does not wait for them. */
-  private async isGlobal(job: JobRecord): Promise<boolean> {
-    const text = (await this.registry.unitText(job.hash)) ?? "";
-    return requirementsOf(job.name, parseUnitFile(text).options).global;
-  }
-
-  /** Submits the unit if needed, or replaces it where --replace allows; returns its name. */
-  private async ensure(
-    arg: string,
-    cmd: "submit" | "load" | "start",
-    opts: BlockOptions,
-  ): Promise<string> {
-    const { body, inRegistry } = await findUnit(this.registry, arg, this.io.cwd, (l) =>
-      this.io.err(l),
-    );
-    if (!inRegistry) {
-      if (cmd !== "submit" && isTemplate(body.name)) {
-        throw new UsageError(`Unable to ${cmd} unit ${body.name}: cannot activate template`);
-      }
-      await this.registry.createJob(body.name, body.text, body.hash, "inactive");
-      return body.name;
-    }
-    const local = await localBody(arg, this.io.cwd);
-    if (local && local.hash !== body.hash) await this.differs(body, local, cmd, opts);
-    return body.name;
-  }
-
-  private async differs(
-    registered: UnitBody,
-    local: UnitBody,
-    cmd: "submit" | "load" | "start",
-    opts: BlockOptions,
-  ) {
-    const job = await this.registry.job(registered.name);
-    if (!opts.replace || !job || !REPLACEABLE[cmd].includes(job.desired)) {
+    if (isGlobal(unit)) {
       this.io.err(
-        `WARNING: Unit ${registered.name} in registry differs from local unit file ${local.source}. Add --replace to override.`,
+        what === "journal"
+          ? `Unable to retrieve journal of global unit ${name}.`
+          : `Unit ${name} is global: run systemctl status on each machine instead.`,
       );
-      return;
+      return undefined;
     }
-    await this.registry.replaceJob(registered.name, local.text, local.hash);
+    if (unit.currentState === "inactive" || !unit.machineID) {
+      this.io.err(
+        `Unit ${name} does not appear to be ${what === "journal" ? "running" : "loaded"}.`,
+      );
+      return undefined;
+    }
+    return unit;
+  }
+
+  /** `fleetctl ssh`: the machine ID for --machine (a prefix), --unit, or an argument naming either. */
+  async sshMachine(how: {
+    machine?: string;
+    unit?: string;
+    arg?: string;
+  }): Promise<string | undefined> {
+    if (how.machine !== undefined && how.unit !== undefined) {
+      this.io.err("Both machine and unit flags provided, please specify only one.");
+      return undefined;
+    }
+    const byMachine = async (prefix: string) => {
+      const found = (await this.api.machines()).filter((m) => m.id.startsWith(prefix));
+      if (found.length > 1) return { error: "found more than one machine" };
+      return found[0] ? { id: found[0].id } : { error: "machine does not exist" };
+    };
+    const byUnit = async (arg: string) => {
+      const u = await this.api.unit(unitNameFromArg(arg));
+      if (!u) return { error: "unit does not exist" };
+      if (isGlobal(u)) return { error: "global units unsupported" };
+      return u.machineID ? { id: u.machineID } : { error: "" };
+    };
+    let found: { id?: string; error?: string };
+    if (how.machine !== undefined) found = await byMachine(how.machine);
+    else if (how.unit !== undefined) found = await byUnit(how.unit);
+    else if (how.arg === undefined) found = { error: "one machine or unit must be provided" };
+    else {
+      const [m, u] = [await byMachine(how.arg), await byUnit(how.arg)];
+      if (m.id && u.id) {
+        found = {
+          error: `ambiguous argument, both machine and unit found for \`${how.arg}\`.\nPlease use flag \`-m\` or \`-u\` to refine the search`,
+        };
+      } else if (m.id || u.id) found = m.id ? m : u;
+      else found = { error: "could not find matching unit or machine" };
+    }
+    if (found.id) return found.id;
+    this.io.err(
+      found.error ? `Unable to proceed: ${found.error}` : "Could not determine address of machine.",
+    );
+    return undefined;
+  }
+
+  private noUnits(): number {
+    this.io.err("No units given");
+    return 0;
+  }
+
+  /** Upstream's findUnits: the named units that exist, in the order given. */
+  private async findUnits(args: string[]): Promise<ApiUnit[]> {
+    const all = new Map((await this.api.units()).map((u) => [u.name, u]));
+    const out: ApiUnit[] = [];
+    for (const arg of args) {
+      const u = all.get(unitNameFromArg(arg));
+      if (u && !out.includes(u)) out.push(u);
+    }
+    return out;
+  }
+
+  /**
+   * Upstream's lazyCreateUnits: creates what is missing (printing `Unit X
+   * inactive` for each), warns about or replaces units whose local file
+   * differs. False after printing `Error creating units: ...`.
+   */
+  private async lazyCreate(args: string[], cmd: CreateCmd, opts: BlockOptions): Promise<boolean> {
+    const created: string[] = [];
+    try {
+      for (const arg of args) {
+        const { body, inRegistry } = await findUnit(this.api, arg, this.io.cwd, (l) =>
+          this.io.err(l),
+        );
+        if (!inRegistry) {
+          await this.api.createUnit({ name: body.name, options: parseUnitFile(body.text).options });
+          created.push(body.name);
+          continue;
+        }
+        const local = await localBody(arg, this.io.cwd);
+        if (!local) continue;
+        if (local.hash === body.hash) {
+          if (opts.replace) this.io.out(`Found same Unit(${body.name}) in Registry, nothing to do`);
+          continue;
+        }
+        if (!opts.replace) {
+          this.io.err(
+            `WARNING: Unit ${body.name} in registry differs from local unit file ${local.source}. Add --replace to override.`,
+          );
+          continue;
+        }
+        const unit = await this.api.unit(body.name);
+        if (cmd === "restart" || !unit || !REPLACEABLE[cmd].includes(unit.desiredState)) {
+          this.io.err(
+            `Warning: can not replace Unit(${body.name}) in state '${unit?.desiredState ?? "inactive"}', use the appropriate command`,
+          );
+          continue;
+        }
+        await this.api.createUnit({ name: body.name, options: parseUnitFile(local.text).options });
+      }
+    } catch (err) {
+      const text = err instanceof InputError ? err.describe() : (err as Error).message;
+      this.io.err(`Error creating units: ${text}`);
+      return false;
+    }
+    for (const name of created) this.io.out(`Unit ${name} inactive`);
+    return true;
   }
 
   private async transition(
@@ -239,104 +245,98 @@ export class FleetCtl {
     cmd: "load" | "start",
     opts: BlockOptions,
   ): Promise<number> {
-    const names: string[] = [];
-    for (const arg of args) names.push(await this.ensure(arg, cmd, opts));
-    for (const name of names) {
-      if (isTemplate(name))
-        throw new UsageError(`Unable to ${cmd} unit ${name}: cannot activate template`);
-      await this.registry.setDesired(name, desired);
+    if (args.length === 0) return this.noUnits();
+    if (!(await this.lazyCreate(args, cmd, opts))) return 1;
+    const verb = cmd === "load" ? "loading" : "starting";
+    const triggered: ApiUnit[] = [];
+    for (const name of [...new Set(args.map(unitNameFromArg))]) {
+      const u = await this.api.unit(name);
+      if (!u) {
+        this.io.err(`Error ${verb} units: unable to find unit ${name}`);
+        return 1;
+      }
+      if (isTemplate(name)) {
+        this.io.err(`Error ${verb} units: cannot activate template "${name}"`);
+        return 1;
+      }
+      if (u.desiredState !== desired) triggered.push(u);
     }
-    return this.waitAll(names, desired, cmd, opts);
+    await this.api.setTargetStates(peersFirst(triggered), desired);
+    const waiting: string[] = [];
+    for (const u of triggered) {
+      if (isGlobal(u)) this.io.out(`Triggered global unit ${u.name} ${cmd}`);
+      else waiting.push(u.name);
+    }
+    const attempts = opts.attempts ?? 0;
+    const waiter = new Waiter(this.api, this.io, opts.timing);
+    const err = await waiter.unitStates(waiting, cmd, desired, attempts);
+    if (err) {
+      this.io.err(`Error waiting for unit states, exit status: ${err}`);
+      return 1;
+    }
+    if (cmd === "start") {
+      const active = await waiter.systemdActive(waiting, attempts);
+      if (active) {
+        this.io.err(`Error waiting for systemd unit states, err: ${active}`);
+        return 1;
+      }
+    }
+    return 0;
   }
 
-  /** Waits for each unit's current state, printing upstream's lines; 1 when one cannot get there. */
-  private async waitAll(
-    names: string[],
-    want: "inactive" | "loaded" | "launched",
-    cmd: string,
+  /** stop and unload. */
+  private async takeDown(
+    args: string[],
+    desired: "loaded" | "inactive",
+    cmd: "stop" | "unload",
     opts: BlockOptions,
   ): Promise<number> {
-    if (opts.noBlock) {
-      for (const n of names) this.io.out(`Triggered unit ${n} ${cmd}`);
+    if (args.length === 0) return this.noUnits();
+    const units = await this.findUnits(args);
+    if (units.length === 0) {
+      this.io.err("Units not found in registry");
       return 0;
     }
-    const pollMs = opts.pollMs ?? 250;
-    const attemptMs = opts.attemptMs ?? 2000;
-    const attempts = opts.blockAttempts ?? 0;
-    const deadline = attempts > 0 ? Date.now() + attempts * attemptMs : Number.POSITIVE_INFINITY;
-    let code = 0;
-    for (const name of names) {
-      const job = await this.registry.job(name);
-      if (job && (await this.isGlobal(job))) {
-        this.io.out(`Triggered global unit ${name} ${cmd}`);
-        continue;
+    const waiting: string[] = [];
+    for (const u of units) {
+      const global = isGlobal(u);
+      if (!global && cmd === "stop" && u.currentState === "inactive") {
+        this.io.err(`Unable to stop unit ${u.name} in state inactive`);
+        return 1;
       }
-      const result = await this.waitOne(name, want, pollMs, deadline);
-      if (result.ok) this.io.out(result.line);
-      else {
-        this.io.err(result.line);
-        code = 1;
-      }
+      if (!global && u.currentState === desired) continue;
+      await this.api.setTargetStates([u.name], desired);
+      if (global) this.io.out(`Triggered global unit ${u.name} ${cmd}`);
+      else waiting.push(u.name);
     }
-    return code;
-  }
-
-  private async waitOne(
-    name: string,
-    want: "inactive" | "loaded" | "launched",
-    pollMs: number,
-    deadline: number,
-  ): Promise<{ ok: boolean; line: string }> {
-    let last = "inactive";
-    for (;;) {
-      const job = await this.registry.job(name);
-      if (!job) return { ok: false, line: `Unit ${name} was destroyed while waiting for it` };
-      const states = job.target ? await this.registry.statesOf(name) : [];
-      last = currentState(job, states);
-      if (job.unplaceable !== undefined && !job.target && want !== "inactive") {
-        return {
-          ok: false,
-          line: `Unit ${name} cannot be placed: ${job.unplaceable}. Its desired state stays ${job.desired}; fleet places it when a machine fits.`,
-        };
-      }
-      if (last === want) {
-        if (want === "inactive") return { ok: true, line: `Unit ${name} inactive` };
-        const own = states.find((s) => s.machineId === job.target);
-        // start also waits for systemd to say active, and reports a failed start.
-        if (want === "launched" && own?.active === "failed") {
-          return {
-            ok: false,
-            line: `Unit ${name} failed to start on ${await this.legend(job.target)}`,
-          };
-        }
-        if (want !== "launched" || own?.active === "active") {
-          return { ok: true, line: `Unit ${name} ${want} on ${await this.legend(job.target)}` };
-        }
-      }
-      if (Date.now() + pollMs > deadline) {
-        return { ok: false, line: `Unit ${name} did not reach state ${want} (it is ${last})` };
-      }
-      await new Promise((r) => setTimeout(r, pollMs));
+    const waiter = new Waiter(this.api, this.io, opts.timing);
+    const err = await waiter.unitStates(waiting, cmd, desired, opts.attempts ?? 0);
+    const past = cmd === "stop" ? "stopped" : "unloaded";
+    if (err) {
+      this.io.err(`Failed to ${cmd} units [${waiting.join(" ")}]. err: ${err}`);
+      return 1;
     }
-  }
-
-  private machineCache: MachineRecord[] | undefined;
-
-  private async legend(id: string | undefined): Promise<string> {
-    if (!id) return "-";
-    this.machineCache ??= await this.registry.machines();
-    let m = this.machineCache.find((x) => x.id === id);
-    if (!m) {
-      this.machineCache = await this.registry.machines();
-      m = this.machineCache.find((x) => x.id === id);
-    }
-    return machineLegend(id, m?.publicIp, false);
+    this.io.err(`Successfully ${past} units [${waiting.join(" ")}].`);
+    return 0;
   }
 }
 
-/** Where `status`, `journal` and `ssh` go: the machine a unit runs on, or a machine by ID prefix. */
-export interface Located {
-  machineId: string;
-  hostname: string;
-  unit?: string;
+/** Orders units so a MachineOf follower comes after the peers it names. */
+function peersFirst(units: readonly ApiUnit[]): string[] {
+  const names = new Set(units.map((u) => u.name));
+  const peers = new Map(
+    units.map((u) => [
+      u.name,
+      requirementsOf(u.name, u.options).machineOf.filter((p) => names.has(p)),
+    ]),
+  );
+  const out: string[] = [];
+  const visit = (name: string, path: Set<string>) => {
+    if (out.includes(name) || path.has(name)) return;
+    path.add(name);
+    for (const p of peers.get(name) ?? []) visit(p, path);
+    out.push(name);
+  };
+  for (const u of units) visit(u.name, new Set());
+  return out;
 }

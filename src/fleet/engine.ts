@@ -1,4 +1,5 @@
 import type { Lease } from "etcd3";
+import type { Clock } from "./clock.js";
 import { ClusterView, schedMachines } from "./cluster-view.js";
 import { forEachLimit } from "./limit.js";
 import { ReconcileLoop } from "./loop.js";
@@ -13,12 +14,20 @@ export interface EngineOptions {
   machineId: string;
   /** engine_reconcile_interval, in milliseconds (fleet's default is 2 s). */
   reconcileIntervalMs: number;
+  /**
+   * agent_ttl in seconds. The leader's lease lives no longer than its
+   * machine's key: a machine that dies while leading must not delay the
+   * move of its units past agent_ttl.
+   */
+  agentTtlSeconds?: number;
+  clock?: Clock;
   log?: (line: string) => void;
 }
 
 /**
  * The fleet engine: one leader at a time, through a leased key (TTL five
- * reconcile intervals, kept alive by the client); the leader reconciles the
+ * reconcile intervals, at most agent_ttl, kept alive by the client); the
+ * others watch that key and bid as soon as it goes. The leader reconciles the
  * schedule on every job or machine change and on a timer. Every write is
  * guarded by the leader key still being on this engine's lease.
  */
@@ -37,12 +46,14 @@ export class Engine {
       },
       opts.reconcileIntervalMs,
       (err) => this.log(`engine: reconcile failed: ${(err as Error).message}`),
+      opts.clock,
     );
   }
 
   async start(): Promise<void> {
-    const watchers = await this.opts.registry.watch(["object", "target-state", "machines"], () =>
-      this.loop.trigger(),
+    const watchers = await this.opts.registry.watch(
+      ["object", "target-state", "machines", "leader"],
+      () => this.loop.trigger(),
     );
     this.closers.push(() => {
       for (const w of watchers) void w.cancel();
@@ -71,7 +82,9 @@ export class Engine {
     const byUnit = new Map<string, Decision[]>();
     for (const d of decisions) byUnit.set(d.unit, [...(byUnit.get(d.unit) ?? []), d]);
     await forEachLimit([...byUnit.values()], WRITE_CONCURRENCY, async (list) => {
-      for (const d of list) await this.apply(d, jobs.get(d.unit)?.unplaceable, leaseId);
+      for (const d of list) {
+        await this.apply(d, jobs.get(d.unit)?.unplaceable, leaseId, snap.revision);
+      }
     });
     return decisions;
   }
@@ -80,6 +93,7 @@ export class Engine {
     d: Decision,
     unplaceable: string | undefined,
     leaseId: string,
+    revision: string,
   ): Promise<void> {
     const { registry } = this.opts;
     if (d.action === "unschedule") {
@@ -91,7 +105,7 @@ export class Engine {
         this.log(`engine: scheduled ${d.unit} to ${d.machine}`);
       }
     } else if (unplaceable !== d.reason) {
-      await registry.setUnplaceable(d.unit, d.reason, leaseId);
+      await registry.setUnplaceable(d.unit, d.reason, leaseId, revision);
       this.log(`engine: cannot place ${d.unit}: ${d.reason}`);
     }
   }
@@ -99,7 +113,10 @@ export class Engine {
   private async lead(): Promise<boolean> {
     const { registry, machineId, reconcileIntervalMs } = this.opts;
     if (!this.lease || this.lease.revoked()) {
-      const ttl = Math.max(1, Math.ceil((5 * reconcileIntervalMs) / 1000));
+      const ttl = Math.max(
+        1,
+        Math.min(Math.ceil((5 * reconcileIntervalMs) / 1000), this.opts.agentTtlSeconds ?? 30),
+      );
       const lease = registry.ns.lease(ttl);
       lease.on("lost", () => {
         if (this.lease === lease) {
@@ -124,7 +141,8 @@ export class Engine {
     await this.loop.stop();
     for (const close of this.closers.splice(0)) close();
     if (this.lease) {
-      await this.lease.revoke().catch(() => {});
+      // A lease etcd already expired cannot be revoked: leadership is gone either way.
+      await this.lease.revoke().catch(() => undefined);
       this.lease = undefined;
     }
     this.leader = false;

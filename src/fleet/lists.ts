@@ -1,9 +1,9 @@
+import { type ApiMachine, type ApiUnit, type ApiUnitState, apiUnitHash } from "./client.js";
 import { displayId, machineLegend, metadataText, type Table } from "./format.js";
-import { currentState, type MachineRecord, type Snapshot } from "./registry.js";
 import { requirementsOf } from "./requirements.js";
-import { optionValues, parseUnitFile } from "./unit-file.js";
+import { optionValues } from "./unit-file.js";
 
-/** Rows and columns of list-machines, list-units and list-unit-files (A.3). */
+/** Rows and columns of list-machines, list-units and list-unit-files, in fleetctl's layout. */
 
 export interface MachineRow {
   machine: string;
@@ -33,48 +33,61 @@ export interface UnitFileRow {
   desc: string | null;
 }
 
-export function machineRows(snap: Pick<Snapshot, "machines">): MachineRow[] {
-  return snap.machines.map((m) => ({
+export function machineRows(input: { machines: readonly ApiMachine[] }): MachineRow[] {
+  return input.machines.map((m) => ({
     machine: m.id,
-    ip: m.publicIp ?? null,
-    metadata: m.metadata,
+    ip: m.primaryIP ?? null,
+    metadata: m.metadata ?? {},
   }));
 }
 
-export function unitRows(snap: Snapshot): UnitRow[] {
-  const ips = ipIndex(snap.machines);
-  return snap.states.map((s) => ({
-    unit: s.unit,
-    machine: s.machineId,
-    ip: ips.get(s.machineId) ?? null,
-    load: s.load,
-    active: s.active,
-    sub: s.sub,
-    hash: s.hash,
-  }));
+/** One row per (unit, machine) state report, sorted by unit, then machine. */
+export function unitRowsOf(
+  states: readonly ApiUnitState[],
+  machines: readonly ApiMachine[],
+): UnitRow[] {
+  const ips = ipIndex(machines);
+  return [...states]
+    .sort((a, b) => cmp(a.name, b.name) || cmp(a.machineID, b.machineID))
+    .map((s) => ({
+      unit: s.name,
+      machine: s.machineID,
+      ip: ips.get(s.machineID) ?? null,
+      load: s.systemdLoadState,
+      active: s.systemdActiveState,
+      sub: s.systemdSubState,
+      hash: s.hash,
+    }));
 }
 
-export function unitFileRows(snap: Snapshot): UnitFileRow[] {
-  const ips = ipIndex(snap.machines);
-  return snap.jobs.map((j) => {
-    const options = parseUnitFile(snap.units.get(j.hash) ?? "").options;
-    const global = requirementsOf(j.name, options).global;
-    const target = global ? "global" : (j.target ?? null);
-    return {
-      unit: j.name,
-      hash: j.hash,
-      dstate: j.desired,
-      state: global ? null : currentState(j, snap.states),
-      target,
-      targetIp: j.target ? (ips.get(j.target) ?? null) : null,
-      global,
-      desc: optionValues(options, "Unit", "Description").pop() ?? null,
-    };
-  });
+export function unitFileRowsOf(
+  units: readonly ApiUnit[],
+  machines: readonly ApiMachine[],
+): UnitFileRow[] {
+  const ips = ipIndex(machines);
+  return [...units]
+    .sort((a, b) => cmp(a.name, b.name))
+    .map((u) => {
+      const global = requirementsOf(u.name, u.options).global;
+      return {
+        unit: u.name,
+        hash: apiUnitHash(u.options),
+        dstate: u.desiredState,
+        state: global ? null : (u.currentState ?? "inactive"),
+        target: global ? "global" : (u.machineID ?? null),
+        targetIp: u.machineID ? (ips.get(u.machineID) ?? null) : null,
+        global,
+        desc: optionValues(u.options, "Unit", "Description").pop() ?? null,
+      };
+    });
 }
 
-function ipIndex(machines: readonly MachineRecord[]): Map<string, string> {
-  return new Map(machines.filter((m) => m.publicIp).map((m) => [m.id, m.publicIp as string]));
+function ipIndex(machines: readonly ApiMachine[]): Map<string, string> {
+  return new Map(machines.filter((m) => m.primaryIP).map((m) => [m.id, m.primaryIP as string]));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const hash = (h: string, full: boolean) => (full ? h : h.slice(0, 7));

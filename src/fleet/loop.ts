@@ -4,8 +4,10 @@
  * a pass coalesce into one more pass. Errors go to onError and never stop
  * the loop: a flapping etcd must not end the engine or the agent.
  */
+import { type Clock, systemClock } from "./clock.js";
+
 export class ReconcileLoop {
-  private timer: NodeJS.Timeout | undefined;
+  private cancel: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
@@ -14,11 +16,12 @@ export class ReconcileLoop {
     private readonly pass: () => Promise<void>,
     private readonly intervalMs: number,
     private readonly onError: (err: unknown) => void,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   start(): void {
     this.stopped = false;
-    this.timer = setInterval(() => this.trigger(), this.intervalMs);
+    this.cancel = this.clock.every(this.intervalMs, () => this.trigger());
     this.trigger();
   }
 
@@ -44,7 +47,7 @@ export class ReconcileLoop {
   /** Stops the timer and waits for a pass in progress to end. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    this.cancel?.();
     await this.running;
   }
 }

@@ -1,13 +1,25 @@
 import type { Etcd3, Lease, Namespace, Watcher } from "etcd3";
+import {
+  cmp,
+  hashFromJson,
+  machineFromJson,
+  machineJson,
+  objectJson,
+  parseSnapshot,
+  stateFromJson,
+  stateJson,
+  withDynamicMetadata,
+} from "./registry-json.js";
 import type { DesiredState } from "./scheduler.js";
 
 /**
  * fleet's registry on etcd v3, under one namespace (the fleet prefix).
- * Key layout is upstream's v2 layout carried over (A.6.2); TTL keys
+ * Key layout is fleet v1.0's etcd v2 layout carried over; TTL keys
  * become leased keys, prevExist becomes a CreateRevision compare, and
  * prevValue a Value compare. Only the engine writes `target`.
  *
  *   machines/<id>/object          leased (agent_ttl)
+ *   machines/<id>/metadata/<key>  metadata set through the API; "" removes a key
  *   job/<unit>/object             {"Name","UnitHash":[20 numbers]}
  *   job/<unit>/target-state       inactive | loaded | launched
  *   job/<unit>/target             machine ID (engine only)
@@ -19,7 +31,7 @@ import type { DesiredState } from "./scheduler.js";
  */
 
 /** Keys a watcher can ask for: job/<unit>/<kind>, or the machines. */
-export type WatchKind = "object" | "target-state" | "target" | "machines";
+export type WatchKind = "object" | "target-state" | "target" | "machines" | "leader";
 
 export const DEFAULT_PREFIX = "/_coreos.com/fleet/";
 export const FLEET_VERSION = "1.0.0-shoal";
@@ -62,8 +74,6 @@ export interface Snapshot {
   leader?: string;
 }
 
-const DESIRED = new Set(["inactive", "loaded", "launched"]);
-
 const key = {
   machine: (id: string) => `machines/${id}/object`,
   object: (unit: string) => `job/${unit}/object`,
@@ -86,49 +96,10 @@ export class Registry {
   /** Everything under the prefix in one read, so it is consistent at one revision. */
   async snapshot(): Promise<Snapshot> {
     const res = await this.ns.getAll().exec();
-    const machines: MachineRecord[] = [];
-    const jobs = new Map<string, Partial<JobRecord> & { name: string }>();
-    const units = new Map<string, string>();
-    const states: UnitStateRecord[] = [];
-    let leader: string | undefined;
-    const job = (name: string) => {
-      const j = jobs.get(name) ?? { name };
-      jobs.set(name, j);
-      return j;
-    };
-    for (const kv of res.kvs) {
-      const k = kv.key.toString();
-      const v = kv.value.toString();
-      const parts = k.split("/");
-      try {
-        if (parts[0] === "machines" && parts[2] === "object") machines.push(machineFromJson(v));
-        else if (parts[0] === "job" && parts.length === 3) {
-          const j = job(parts[1] as string);
-          if (parts[2] === "object") j.hash = hashFromJson(v);
-          else if (parts[2] === "target-state" && DESIRED.has(v)) j.desired = v as DesiredState;
-          else if (parts[2] === "target") j.target = v;
-          else if (parts[2] === "job-state") j.jobState = v;
-          else if (parts[2] === "unplaceable") j.unplaceable = v;
-        } else if (parts[0] === "unit" && parts.length === 2) {
-          units.set(parts[1] as string, (JSON.parse(v) as { Raw: string }).Raw);
-        } else if (parts[0] === "states" && parts.length === 3) {
-          states.push(stateFromJson(parts[1] as string, parts[2] as string, v));
-        } else if (k === key.leader) leader = (JSON.parse(v) as { MachineID: string }).MachineID;
-      } catch {
-        // A value another tool wrote badly is skipped, never fatal to the reader.
-      }
-    }
-    const complete = [...jobs.values()].filter(
-      (j): j is JobRecord => j.hash !== undefined && j.desired !== undefined,
+    return parseSnapshot(
+      res.header.revision,
+      res.kvs.map((kv) => [kv.key.toString(), kv.value.toString()]),
     );
-    return {
-      revision: res.header.revision,
-      machines: machines.sort((a, b) => cmp(a.id, b.id)),
-      jobs: complete.sort((a, b) => cmp(a.name, b.name)),
-      units,
-      states: states.sort((a, b) => cmp(a.unit, b.unit) || cmp(a.machineId, b.machineId)),
-      ...(leader ? { leader } : {}),
-    };
   }
 
   async job(name: string): Promise<JobRecord | undefined> {
@@ -156,10 +127,21 @@ export class Registry {
 
   async machines(): Promise<MachineRecord[]> {
     const all = await this.ns.getAll().prefix("machines/").strings();
-    return Object.entries(all)
-      .filter(([k]) => k.endsWith("/object"))
-      .map(([, v]) => machineFromJson(v))
-      .sort((a, b) => cmp(a.id, b.id));
+    const machines: MachineRecord[] = [];
+    const dynamic: Array<[string, string, string]> = [];
+    for (const [k, v] of Object.entries(all)) {
+      const parts = k.split("/");
+      if (parts[2] === "object") machines.push(machineFromJson(v));
+      else if (parts[2] === "metadata" && parts.length === 4) {
+        dynamic.push([parts[1] as string, parts[3] as string, v]);
+      }
+    }
+    return withDynamicMetadata(machines, dynamic).sort((a, b) => cmp(a.id, b.id));
+  }
+
+  /** The API's PATCH /machines: "" marks a key removed, so it also hides a configured one. */
+  async setMachineMetadata(id: string, name: string, value: string): Promise<void> {
+    await this.ns.put(`machines/${id}/metadata/${name}`).value(value);
   }
 
   async statesOf(unit: string): Promise<UnitStateRecord[]> {
@@ -194,8 +176,22 @@ export class Registry {
     await this.ns.put(key.object(name)).value(objectJson(name, hash));
   }
 
-  async setDesired(name: string, desired: DesiredState): Promise<void> {
-    await this.ns.put(key.desired(name)).value(desired);
+  /**
+   * Sets the desired state of several units in one transaction, so the
+   * engine sees them as one batch (a MachineOf follower together with its
+   * peer), and drops any earlier "cannot place" verdict on them.
+   */
+  async setDesired(names: readonly string[], desired: DesiredState): Promise<boolean> {
+    const [first, ...rest] = names;
+    if (first === undefined) return true;
+    // Every unit must still exist: a destroyed one is not brought back as a bare target-state.
+    let txn = this.ns.if(key.object(first), "Create", ">", 0);
+    for (const name of rest) txn = txn.and(key.object(name), "Create", ">", 0);
+    const ops = names.flatMap((name) => [
+      this.ns.put(key.desired(name)).value(desired),
+      this.ns.delete().key(key.unplaceable(name)),
+    ]);
+    return (await txn.then(...ops).commit()).succeeded;
   }
 
   /** Deletes job/<name>/ entirely; the agent then stops and unloads the unit. */
@@ -240,10 +236,17 @@ export class Registry {
     return res.succeeded;
   }
 
-  async setUnplaceable(unit: string, reason: string, leaderLeaseId: string): Promise<void> {
+  /** Only if the unit's desired state has not changed since the snapshot the verdict came from. */
+  async setUnplaceable(
+    unit: string,
+    reason: string,
+    leaderLeaseId: string,
+    snapshotRevision: string,
+  ): Promise<void> {
     await this.ns
       .if(key.leader, "Lease", "==", leaderLeaseId)
       .and(key.object(unit), "Create", ">", 0)
+      .and(key.desired(unit), "Mod", "<", (BigInt(snapshotRevision) + 1n).toString())
       .then(this.ns.put(key.unplaceable(unit)).value(reason))
       .commit();
   }
@@ -296,7 +299,7 @@ export class Registry {
    */
   async watch(kinds: readonly WatchKind[], onChange: () => void): Promise<Watcher[]> {
     const watchers: Watcher[] = [];
-    const jobKinds = kinds.filter((k) => k !== "machines");
+    const jobKinds = kinds.filter((k) => k !== "machines" && k !== "leader");
     const watch = async (prefix: string, relevant: (key: string) => boolean) => {
       const w = await this.ns.watch().prefix(prefix).create();
       w.on("data", (res) => {
@@ -309,11 +312,15 @@ export class Registry {
       await watch("job/", (key) => jobKinds.some((kind) => key.endsWith(`/${kind}`)));
     }
     if (kinds.includes("machines")) await watch("machines/", () => true);
+    if (kinds.includes("leader")) await watch(key.leader, () => true);
     return watchers;
   }
 }
 
-/** fleet's current state, computed from the schedule and the agents' reports (A.4). */
+/**
+ * fleet's current state: inactive without a target or a state report from
+ * it, launched when the target machine's heartbeat says so, else loaded.
+ */
 export function currentState(
   job: JobRecord,
   states: readonly UnitStateRecord[],
@@ -321,72 +328,4 @@ export function currentState(
   if (!job.target) return "inactive";
   if (!states.some((s) => s.unit === job.name && s.machineId === job.target)) return "inactive";
   return job.jobState === job.target ? "launched" : "loaded";
-}
-
-/** The SHA-1 as upstream stores it: a JSON array of 20 numbers. */
-function objectJson(name: string, hash: string): string {
-  return JSON.stringify({ Name: name, UnitHash: [...Buffer.from(hash, "hex")] });
-}
-
-function hashFromJson(v: string): string {
-  const o = JSON.parse(v) as { UnitHash: number[] };
-  return Buffer.from(o.UnitHash).toString("hex");
-}
-
-function machineJson(m: MachineRecord): string {
-  return JSON.stringify({
-    ID: m.id,
-    PublicIP: m.publicIp ?? "",
-    Metadata: m.metadata,
-    Version: m.version,
-    ...(m.hostname ? { Hostname: m.hostname } : {}),
-  });
-}
-
-function machineFromJson(v: string): MachineRecord {
-  const o = JSON.parse(v) as {
-    ID: string;
-    PublicIP?: string;
-    Hostname?: string;
-    Metadata?: Record<string, string>;
-    Version?: string;
-  };
-  return {
-    id: o.ID,
-    ...(o.PublicIP ? { publicIp: o.PublicIP } : {}),
-    ...(o.Hostname ? { hostname: o.Hostname } : {}),
-    metadata: o.Metadata ?? {},
-    version: o.Version ?? "",
-  };
-}
-
-function stateJson(s: UnitStateRecord): string {
-  return JSON.stringify({
-    loadState: s.load,
-    activeState: s.active,
-    subState: s.sub,
-    machineState: { ID: s.machineId },
-    unitHash: s.hash,
-  });
-}
-
-function stateFromJson(unit: string, machineId: string, v: string): UnitStateRecord {
-  const o = JSON.parse(v) as {
-    loadState: string;
-    activeState: string;
-    subState: string;
-    unitHash: string;
-  };
-  return {
-    unit,
-    machineId,
-    load: o.loadState,
-    active: o.activeState,
-    sub: o.subState,
-    hash: o.unitHash,
-  };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

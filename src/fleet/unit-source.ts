@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { InputError } from "../errors/index.js";
-import type { Registry } from "./registry.js";
+import { type FleetApi, unitText } from "./client.js";
 import {
   problemKey,
   requirementsOf,
@@ -28,7 +28,7 @@ export interface UnitBody {
  * upstream rejects) and a bad one is an InputError naming file, line, key.
  */
 export async function findUnit(
-  registry: Registry,
+  api: FleetApi,
   arg: string,
   cwd: string,
   warn: (line: string) => void,
@@ -37,10 +37,13 @@ export async function findUnit(
   const nameProblem = unitNameProblem(name);
   if (nameProblem)
     throw new InputError(`invalid unit name "${name}": ${nameProblem}`, { file: arg });
-  const existing = await registry.job(name);
+  const existing = await api.unit(name);
   if (existing) {
-    const text = (await registry.unitText(existing.hash)) ?? "";
-    return { body: { name, text, hash: existing.hash, source: "registry" }, inRegistry: true };
+    const text = unitText(existing.options);
+    return {
+      body: { name, text, hash: unitHash(existing.options), source: "registry" },
+      inRegistry: true,
+    };
   }
   const path = localPath(arg, cwd);
   const local = await readLocal(path);
@@ -49,9 +52,9 @@ export async function findUnit(
   }
   const template = templateOf(name);
   if (template) {
-    const tjob = await registry.job(template);
-    if (tjob) {
-      const text = (await registry.unitText(tjob.hash)) ?? "";
+    const tunit = await api.unit(template);
+    if (tunit) {
+      const text = unitText(tunit.options);
       return { body: checkedBody(name, text, `registry ${template}`, warn), inRegistry: false };
     }
     const tpath = join(dirname(path), template);

@@ -12,6 +12,10 @@ describe("fleetd configuration from FLEET_* variables", () => {
       agentTtlSeconds: 30,
       metadata: {},
       disableEngine: false,
+      tokenLimit: 100,
+      apiTcp: [],
+      etcdTls: {},
+      ignored: [],
     });
   });
 
@@ -34,6 +38,13 @@ describe("fleetd configuration from FLEET_* variables", () => {
       etcdKeyPrefix: "/other/",
       disableEngine: true,
     });
+    // Accepted without effect, and said so at boot.
+    expect(
+      fleetConfigFromEnv({ FLEET_VERBOSITY: "2", FLEET_VERIFY_UNITS: "true" }).ignored,
+    ).toHaveLength(2);
+    expect(fleetConfigFromEnv({ FLEET_API_LISTEN: "127.0.0.1:8080" }).apiTcp).toEqual([
+      { host: "127.0.0.1", port: 8080 },
+    ]);
     // etcd leases count in whole seconds: a sub-second TTL rounds up.
     expect(fleetConfigFromEnv({ FLEET_AGENT_TTL: "1500ms" }).agentTtlSeconds).toBe(2);
   });
@@ -45,6 +56,12 @@ describe("fleetd configuration from FLEET_* variables", () => {
     ["FLEET_METADATA", "role"],
     ["FLEET_ETCD_SERVERS", "172.17.8.101:2379"],
     ["FLEET_DISABLE_ENGINE", "maybe"],
+    ["FLEET_PUBLIC_IP", "core-01"],
+    ["FLEET_TOKEN_LIMIT", "0"],
+    ["FLEET_API_LISTEN", "0.0.0.0"],
+    ["FLEET_VERBOSITY", "loud"],
+    ["FLEET_ETCD_PASSWORD", "secret"],
+    ["FLEET_VERIFY_UNITS", "perhaps"],
   ])("rejects %s=%s naming the variable", (variable, value) => {
     let error: unknown;
     try {

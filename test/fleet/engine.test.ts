@@ -35,7 +35,7 @@ async function submit(
   registry: Registry,
   name: string,
   text: string,
-  desired = "launched" as const,
+  desired: "inactive" | "loaded" | "launched" = "launched",
 ) {
   const options = parseUnitFile(text).options;
   await registry.createJob(name, serializeUnit(options), unitHash(options), desired);
@@ -93,7 +93,7 @@ describe("engine on a real etcd", () => {
     await engine(registry, A).start();
     await submit(registry, "x.service", "[Service]\nExecStart=/bin/true\n");
     await waitFor(async () => (await target(registry, "x.service")) === A, { what: "x placed" });
-    await registry.setDesired("x.service", "inactive");
+    await registry.setDesired(["x.service"], "inactive");
     await waitFor(async () => (await registry.job("x.service"))?.target === undefined, {
       what: "x unscheduled",
     });
@@ -121,15 +121,15 @@ describe("engine on a real etcd", () => {
     });
   });
 
-  it("reschedules the units of a machine whose lease expired within agent_ttl plus one reconcile", async () => {
+  it("reschedules the units of a machine whose lease expired, in the pass the expiry wakes", async () => {
     const registry = freshRegistry(etcdClient);
     const ttl = 2;
-    const interval = 200;
     const leaseA = await publishMachine(registry, A, {}, ttl);
     const leaseB = await publishMachine(registry, B, {}, ttl);
     // Revoking a lease that already expired fails; that is fine here.
     owned.push(() => Promise.all([leaseA, leaseB].map((l) => l.revoke().catch(() => {}))));
-    await engine(registry, C, interval).start();
+    // A long interval: only the expiry's watch event can explain a quick move.
+    await engine(registry, C, 60_000).start();
     await submit(registry, "moves.service", "[Service]\nExecStart=/bin/true\n");
     await submit(registry, "side.service", "[X-Fleet]\nMachineOf=moves.service\n");
     await waitFor(async () => (await target(registry, "side.service")) !== undefined, {
@@ -137,19 +137,70 @@ describe("engine on a real etcd", () => {
     });
     const from = await target(registry, "moves.service");
     expect(await target(registry, "side.service")).toBe(from);
+    // Every change from here on, in etcd's order.
+    const events: Array<{ key: string; type: string; revision: number }> = [];
+    const watcher = await registry.ns.watch().prefix("").create();
+    owned.push(() => watcher.cancel());
+    watcher.on("data", (res) => {
+      for (const e of res.events) {
+        events.push({
+          key: e.kv.key.toString(),
+          type: e.type,
+          revision: Number(e.kv.mod_revision),
+        });
+      }
+    });
     // The machine holding them stops renewing its lease, as a dead agent would.
     const dying = from === A ? leaseA : leaseB;
     const survivor = from === A ? B : A;
-    const stoppedAt = Date.now();
     dying.release();
-    await waitFor(async () => (await target(registry, "moves.service")) === survivor, {
-      what: "moves.service rescheduled",
+    await waitFor(async () => (await target(registry, "side.service")) === survivor, {
+      what: "both rescheduled",
       timeoutMs: 10_000,
       intervalMs: 20,
     });
-    const elapsed = Date.now() - stoppedAt;
-    // The MachineOf follower follows its peer in the same pass.
-    expect(await target(registry, "side.service")).toBe(survivor);
-    expect(elapsed).toBeLessThanOrEqual(ttl * 1000 + interval + 1000);
+    const seen = events.map((e) => `${e.type} ${e.key}`);
+    const gone = seen.indexOf(`Delete machines/${from}/object`);
+    expect(gone).toBeGreaterThanOrEqual(0);
+    // After the machine key went, the engine's first writes move both units: each one
+    // unscheduled from the dead machine, then scheduled on the survivor.
+    const writes = seen.slice(gone + 1).filter((e) => e.includes("/target"));
+    expect([...writes.slice(0, 4)].sort()).toEqual([
+      "Delete job/moves.service/target",
+      "Delete job/side.service/target",
+      "Put job/moves.service/target",
+      "Put job/side.service/target",
+    ]);
+    for (const unit of ["moves", "side"]) {
+      expect(writes.indexOf(`Delete job/${unit}.service/target`)).toBeLessThan(
+        writes.indexOf(`Put job/${unit}.service/target`),
+      );
+    }
+  });
+
+  it("records 'cannot place' only while the desired state is the one its snapshot saw", async () => {
+    const registry = freshRegistry(etcdClient);
+    await submit(registry, "f.service", "[X-Fleet]\nMachineOf=p.service\n", "inactive");
+    const lease = registry.ns.lease(10);
+    owned.push(() => lease.revoke());
+    expect(await registry.tryLead(A, lease)).toBe(true);
+    const leaseId = await lease.grant();
+    const before = (await registry.snapshot()).revision;
+    // A command sets the desired state after the engine took its snapshot: the verdict is stale.
+    await registry.setDesired(["f.service"], "launched");
+    await registry.setUnplaceable("f.service", "stale", leaseId, before);
+    expect((await registry.job("f.service"))?.unplaceable).toBeUndefined();
+    await registry.setUnplaceable(
+      "f.service",
+      "current",
+      leaseId,
+      (await registry.snapshot()).revision,
+    );
+    expect((await registry.job("f.service"))?.unplaceable).toBe("current");
+    // The next command's write drops the verdict in the same transaction.
+    await registry.setDesired(["f.service", "missing.service"], "loaded");
+    expect((await registry.job("f.service"))?.unplaceable).toBe("current");
+    await registry.setDesired(["f.service"], "loaded");
+    expect((await registry.job("f.service"))?.unplaceable).toBeUndefined();
   });
 });

@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Etcd3 } from "etcd3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { apiHandler } from "../../src/fleet/api-server.js";
+import { RegistryApi } from "../../src/fleet/client.js";
 import { Engine, Registry } from "../../src/fleet/index.js";
 import { EtcdGroup } from "../e2e/harness/index.js";
 import { shoal } from "../helpers/cli.js";
@@ -109,7 +112,7 @@ describe("shoal fleetctl on a real etcd", () => {
     expect((await run("cat", "hello")).stdout).toContain("Hello Again");
   });
 
-  it("rejects what upstream rejects, naming file, line and key, with exit 2", async () => {
+  it("rejects what upstream rejects with upstream's words and exit 1, naming file, line and key", async () => {
     const { run, spawned } = setup({
       "pinned.service":
         "[Service]\nExecStart=/bin/true\n\n[X-Fleet]\nMachineID=abc\nConflicts=x*\n",
@@ -117,19 +120,20 @@ describe("shoal fleetctl on a real etcd", () => {
       "broken.service": "[Service]\nExecStart=/bin/true\nnot an option\n",
     });
     expect(await spawned("submit", "pinned.service")).toMatchObject({
-      code: 2,
+      code: 1,
       stderr:
-        'shoal: pinned.service:6: MachineID cannot be used with Conflicts (key "[X-Fleet] Conflicts")\n',
+        'Error creating units: pinned.service:6: MachineID cannot be used with Conflicts (key "[X-Fleet] Conflicts")\n',
     });
     expect((await run("submit", "everywhere")).stderr).toBe(
-      'shoal: everywhere.service:3: Global cannot be used with Peers (key "[X-Fleet] MachineOf")\n',
+      'Error creating units: everywhere.service:3: Global cannot be used with Peers (key "[X-Fleet] MachineOf")\n',
     );
     expect(await run("submit", "broken")).toMatchObject({
-      code: 2,
-      stderr: 'shoal: broken.service:3: unable to parse option: "not an option"\n',
+      code: 1,
+      stderr:
+        "Error creating units: broken.service:3: unexpected newline encountered while parsing option name\n",
     });
     const missing = await run("submit", "ghost@1");
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(
       "unable to find Unit(ghost@1.service) or template Unit(ghost@.service) in Registry or on filesystem",
     );
@@ -138,8 +142,10 @@ describe("shoal fleetctl on a real etcd", () => {
     );
     // Nothing half-done: none of them reached the registry.
     expect((await run("list-unit-files", "--no-legend")).stdout).toBe("");
-    expect((await run("list-units", "--fields", "unit,colour")).code).toBe(2);
-    expect((await run("start", "--block-attempts", "x", "pinned")).code).toBe(2);
+    // Usage errors exit 1, as fleetctl's do.
+    expect((await run("list-units", "--fields", "unit,colour")).code).toBe(1);
+    expect((await run("start", "--block-attempts", "x", "pinned")).code).toBe(1);
+    expect((await run("start", "--bogus", "pinned")).code).toBe(1);
   });
 
   it("lists live machines with upstream's columns", async () => {
@@ -174,8 +180,10 @@ describe("shoal fleetctl on a real etcd", () => {
     await engine.start();
     const started = await run("start", "db");
     expect(started.code).toBe(1);
+    const why =
+      "Unit db.service cannot be placed: 517d1c7d: metadata role=web does not match MachineMetadata role=db. Its desired state stays launched; fleet places it when a machine fits.";
     expect(started.stderr).toBe(
-      "Unit db.service cannot be placed: 517d1c7d: metadata role=web does not match MachineMetadata role=db. Its desired state stays launched; fleet places it when a machine fits.\n",
+      `Error waiting for units: ${why}\nError waiting for unit states, exit status: ${why}\n`,
     );
     expect(
       (await run("list-unit-files", "--no-legend", "--fields", "unit,dstate,state,target")).stdout,
@@ -213,6 +221,103 @@ describe("shoal fleetctl on a real etcd", () => {
       "list-machines",
     ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Error retrieving list of active machines from fleet API\n/);
+    expect(result.stderr).toMatch(
+      /^Error retrieving list of active machines from fleet API \(.*\)\nPossible issues:\n {2}etcd is unhealthy and\/or lost quorum\n {2}connection cannot be established to any etcd servers\n$/s,
+    );
+  });
+
+  it("talks to fleet's API on a unix socket (--driver=API), and to etcd with --driver=etcd", async () => {
+    const { registry, cwd } = setup({ "hello.service": HELLO });
+    const socket = join(cwd, "fleet.sock");
+    const server: Server = createServer((req, res) => {
+      void apiHandler(new RegistryApi(registry), 100, () => {})(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    owned.push(() => new Promise((resolve) => server.close(resolve)));
+    const api = (...args: string[]) =>
+      runMain(["fleetctl", "--endpoint", `unix://${socket}`, ...args], { cwd });
+    expect(await api("submit", "hello")).toEqual({
+      code: 0,
+      stdout: "Unit hello.service inactive\n",
+      stderr: "",
+    });
+    expect((await api("list-unit-files", "--no-legend", "--fields", "unit,dstate")).stdout).toBe(
+      "hello.service\tinactive\n",
+    );
+    expect((await api("cat", "hello")).stdout).toBe(HELLO);
+    // The same registry through etcd: the driver named explicitly, the endpoint from FLEETCTL_ENDPOINT.
+    const etcd = await runMain(
+      [
+        "fleetctl",
+        "--driver=etcd",
+        "--etcd-key-prefix",
+        registry.ns.prefix.toString(),
+        "list-unit-files",
+        "--no-legend",
+        "--fields",
+        "unit",
+      ],
+      { cwd, env: { ...process.env, FLEETCTL_ENDPOINT: endpoint } },
+    );
+    expect(etcd).toEqual({ code: 0, stdout: "hello.service\n", stderr: "" });
+    expect(await api("destroy", "hello")).toMatchObject({
+      code: 0,
+      stdout: "Destroyed hello.service\n",
+    });
+    const unreachable = await runMain(
+      ["fleetctl", "--endpoint", `unix://${join(cwd, "none.sock")}`, "list-units"],
+      { cwd },
+    );
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(
+      /^Error retrieving list of units from repository: connect ENOENT/,
+    );
+  });
+
+  it("accepts command prefixes, upstream's flags and FLEETCTL_* variables", async () => {
+    const { run } = setup();
+    expect((await run("list-m", "--no-legend")).code).toBe(0);
+    // `s` could be submit, start, stop, status or ssh: not a command.
+    const ambiguous = await run("s", "x");
+    expect(ambiguous.code).toBe(1);
+    expect(await run("verify", "x")).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "WARNING: The signed/verified units feature is DEPRECATED and cannot be used.\n",
+    });
+    expect((await run("start", "--sign", "x")).code).toBe(2);
+    // Meaningless here, accepted with one notice.
+    const inert = await run(
+      "--strict-host-key-checking=false",
+      "--ssh-username",
+      "core",
+      "list-machines",
+      "--no-legend",
+    );
+    expect(inert).toEqual({
+      code: 0,
+      stdout: "",
+      stderr:
+        "fleetctl: --ssh-username, --strict-host-key-checking accepted and ignored: shoal reaches machines and etcd without SSH or TLS\n",
+    });
+    const fromEnv = await runMain(
+      ["fleetctl", "--etcd-key-prefix", "/none/", "list-machines", "--no-legend"],
+      {
+        cwd: "/",
+        env: {
+          ...process.env,
+          FLEETCTL_ENDPOINT: endpoint,
+          FLEETCTL_KNOWN_HOSTS_FILE: "/dev/null",
+        },
+      },
+    );
+    expect(fromEnv.code).toBe(0);
+    expect(fromEnv.stderr).toContain("--known-hosts-file accepted and ignored");
+    expect(await run("start")).toEqual({ code: 0, stdout: "", stderr: "No units given\n" });
+    expect(await run("stop", "ghost")).toEqual({
+      code: 0,
+      stdout: "",
+      stderr: "Units not found in registry\n",
+    });
   });
 });

@@ -1,35 +1,35 @@
-import { Command, Option } from "commander";
-import { clusterOfMachine, ssh } from "../../cluster/index.js";
-import { UsageError } from "../../errors/index.js";
+import { type Command, Option } from "commander";
+import { ssh } from "../../cluster/index.js";
 import {
   type BlockOptions,
-  connectRegistry,
-  DEFAULT_PREFIX,
+  connectCtl,
   FLEET_VERSION,
+  type FleetApi,
   FleetCtl,
-  fleetctlEndpoints,
-  type Located,
   machineRows,
   machinesTable,
-  readLocalFleet,
   renderTable,
   selectFields,
   type Table,
-  unitFileRows,
+  unitFileRowsOf,
   unitFilesTable,
-  unitRows,
+  unitRowsOf,
   unitsTable,
 } from "../../fleet/index.js";
-import { parseCount } from "../../host/index.js";
-
 import { type IO, writeJson } from "../io.js";
-
-interface GlobalFlags {
-  endpoint?: string;
-  etcdKeyPrefix?: string;
-  requestTimeout: string;
-  machine?: string;
-}
+import { remoteCommands } from "./fleetctl-remote.js";
+import {
+  addPrefixAliases,
+  FleetctlCommand,
+  fdForward,
+  globals,
+  INERT,
+  noticeInert,
+  shellQuote,
+  str,
+  usageExit,
+  withoutHostFlags,
+} from "./fleetctl-support.js";
 
 interface ListFlags {
   full?: boolean;
@@ -40,47 +40,90 @@ interface ListFlags {
 
 interface BlockFlags {
   block?: boolean;
-  blockAttempts: string;
+  blockAttempts?: string;
   replace?: boolean;
+  sign?: boolean;
 }
 
-/** `shoal fleetctl`: fleet's fleetctl, on the cluster's etcd (v3). */
+/** `shoal fleetctl`: fleet's fleetctl, on fleet's API or the cluster's etcd. */
 export function fleetctlCommand(io: IO, setExit: (code: number) => void): Command {
-  const cmd = new Command("fleetctl")
+  const cmd = new FleetctlCommand("fleetctl")
     .description("control the whole cluster's units from any machine (fleet)")
-    .option("--endpoint <urls>", "etcd endpoints, comma-separated (env FLEETCTL_ENDPOINT)")
-    .option("--etcd-key-prefix <prefix>", `fleet's keyspace in etcd (default ${DEFAULT_PREFIX})`)
-    .option("--machine <name>", "run this fleetctl inside that machine of the cluster here")
-    .option("--request-timeout <seconds>", "timeout of each etcd request", "3")
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .option("--endpoint <url>", "fleet API (unix:// or http://) or etcd URLs")
+    .option("--driver <driver>", "API or etcd (default: etcd for port 2379/4001)")
+    .option("--etcd-key-prefix <prefix>", "fleet's keyspace in etcd")
+    .option("--request-timeout <seconds>", "timeout of each request", "3")
+    .option("--tunnel <machine>", "run this fleetctl inside that machine")
+    .option("--debug", "accepted; errors are always printed in full")
+    .option("--key-file <path>", "TLS key for etcd (--driver=etcd)")
+    .option("--cert-file <path>", "TLS certificate for etcd (--driver=etcd)")
+    .option("--ca-file <path>", "TLS CA for etcd (--driver=etcd)")
+    .addOption(new Option("--etcd-keyfile <path>", "old spelling of --key-file").hideHelp())
+    .addOption(new Option("--etcd-certfile <path>", "old spelling of --cert-file").hideHelp())
+    .addOption(new Option("--etcd-cafile <path>", "old spelling of --ca-file").hideHelp())
+    .option("--on <machine>", "run this fleetctl inside that machine of the cluster here")
+    .enablePositionalOptions()
+    // `--machine NAME` before the command is the old spelling of --on. It is not declared
+    // here, so that `fleetctl ssh --machine ID` always reaches ssh's own --machine.
+    .allowUnknownOption()
+    .exitOverride(usageExit)
+    .configureOutput({
+      writeOut: (s: string) => io.stdout.write(s),
+      writeErr: (s: string) => io.stderr.write(s),
+      outputError: () => {},
+    })
+    .argument("[command]")
+    .allowExcessArguments()
+    .action(async (name: string | undefined) => {
+      const [first, ...rest] = cmd.args;
+      const old = first === "--machine" ? rest.shift() : first?.match(/^--machine=(.+)$/)?.[1];
+      if (old !== undefined) {
+        io.stderr.write("shoal: --machine before the command is now --on\n");
+        const line = `fleetctl ${withoutHostFlags(rest).map(shellQuote).join(" ")}`;
+        return setExit(await ssh(io.cwd, io.env, old, line));
+      }
+      if (first?.startsWith("-")) throw new Error(`unknown option '${first}'`);
+      if (name === undefined) return cmd.help();
+      throw new Error(`unknown command "${name}" for "fleetctl"`);
+    });
+  cmd.lock();
+  for (const [flags, what] of INERT) {
+    cmd.addOption(new Option(flags, `accepted; shoal has no ${what}`).hideHelp());
+  }
 
-  const withCtl = async <T>(
-    fn: (ctl: FleetCtl, conn: ReturnType<typeof connectRegistry>) => Promise<T>,
-  ) => {
-    const g = cmd.opts<GlobalFlags>();
+  let noticed = false;
+  const withApi = async <T>(fn: (ctl: FleetCtl, api: FleetApi) => Promise<T>) => {
+    const g = globals(cmd, io.env);
+    if (!noticed) noticeInert(g, io);
+    noticed = true;
     const timeout = Number(g.requestTimeout);
     if (!Number.isFinite(timeout) || timeout <= 0) {
-      throw new UsageError(
+      throw new Error(
         `--request-timeout must be a positive number of seconds, not "${g.requestTimeout}"`,
       );
     }
-    const prefix =
-      g.etcdKeyPrefix ?? readLocalFleet(io.env.SHOAL_MACHINE_DIR)?.etcdKeyPrefix ?? DEFAULT_PREFIX;
-    const conn = connectRegistry({
-      endpoints: fleetctlEndpoints(g.endpoint, io.env),
-      prefix: prefix.endsWith("/") ? prefix : `${prefix}/`,
+    const api = connectCtl({
+      ...(g.endpoint ? { endpoint: g.endpoint } : {}),
+      ...(g.driver ? { driver: g.driver } : {}),
+      ...(g.etcdKeyPrefix ? { etcdKeyPrefix: g.etcdKeyPrefix } : {}),
       requestTimeoutMs: timeout * 1000,
+      tls: {
+        ...str("keyFile", g.keyFile ?? g.etcdKeyfile),
+        ...str("certFile", g.certFile ?? g.etcdCertfile),
+        ...str("caFile", g.caFile ?? g.etcdCafile),
+      },
+      ...(io.env.SHOAL_MACHINE_DIR ? { machineDir: io.env.SHOAL_MACHINE_DIR } : {}),
+      env: io.env,
     });
-    const ctl = new FleetCtl(conn.registry, {
+    const ctl = new FleetCtl(api, {
       out: (l) => io.stdout.write(`${l}\n`),
       err: (l) => io.stderr.write(`${l}\n`),
       cwd: io.cwd,
     });
     try {
-      return await fn(ctl, conn);
+      return await fn(ctl, api);
     } finally {
-      conn.close();
+      api.close();
     }
   };
 
@@ -88,8 +131,8 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
     name: string,
     description: string,
     table: Table<Row>,
-    rows: (conn: ReturnType<typeof connectRegistry>) => Promise<Row[]>,
-    failure: string,
+    rows: (api: FleetApi) => Promise<Row[]>,
+    failure: (err: string) => string,
   ) =>
     cmd
       .command(name)
@@ -104,30 +147,24 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
       )
       .action(async (flags: ListFlags) => {
         const selected = selectFields(table, flags.fields);
-        if ("error" in selected) throw new UsageError(selected.error);
+        if ("error" in selected) throw new Error(selected.error);
         if (flags.fields?.split(",").includes("tmachine")) {
           io.stderr.write('WARNING: The "tmachine" field is deprecated. Use "target" instead\n');
         }
-        await withCtl(async (_ctl, conn) => {
+        await withApi(async (_ctl, api) => {
           let data: Row[];
           try {
-            data = await rows(conn);
+            data = await rows(api);
           } catch (err) {
-            io.stderr.write(`${failure}\n${(err as Error).message}\n`);
-            io.stderr.write(
-              "Possible causes: etcd is unreachable, or is unhealthy and/or lost quorum\n",
-            );
+            io.stderr.write(`${failure((err as Error).message)}\n`);
             setExit(1);
             return;
           }
           if (flags.output === "json") writeJson(io, data);
-          else
-            io.stdout.write(
-              renderTable(table, selected.fields, data, {
-                full: Boolean(flags.full),
-                legend: flags.legend,
-              }),
-            );
+          else {
+            const opts = { full: Boolean(flags.full), legend: flags.legend };
+            io.stdout.write(renderTable(table, selected.fields, data, opts));
+          }
           setExit(0);
         });
       });
@@ -136,77 +173,107 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
     "list-machines",
     "the machines in the cluster (live agents)",
     machinesTable,
-    async (c) => machineRows({ machines: await c.registry.machines() }),
-    "Error retrieving list of active machines from fleet API",
+    async (api) => machineRows({ machines: await api.machines() }),
+    (err) =>
+      `Error retrieving list of active machines from fleet API (${err})\nPossible issues:\n  etcd is unhealthy and/or lost quorum\n  connection cannot be established to any etcd servers`,
   );
   list(
     "list-units",
     "the state of each unit on each machine",
     unitsTable,
-    async (c) => unitRows(await c.registry.snapshot()),
-    "Error retrieving list of units from repository",
+    async (api) => unitRowsOf(await api.unitStates(), await api.machines()),
+    (err) => `Error retrieving list of units from repository: ${err}`,
   );
   list(
     "list-unit-files",
     "the units fleet knows, with desired and current state",
     unitFilesTable,
-    async (c) => unitFileRows(await c.registry.snapshot()),
-    "Error retrieving list of units from repository",
+    async (api) => unitFileRowsOf(await api.units(), await api.machines()),
+    (err) => `Error retrieving list of units from repository: ${err}`,
   );
 
-  const blocking = (c: Command) =>
-    c
-      .option("--no-block", "do not wait for the units to reach the state")
-      .option("--block-attempts <n>", "wait at most N attempts of 2 s each (0 = forever)", "0");
+  const blocking = (c: Command, replace: boolean) => {
+    c.option("--no-block", "do not wait for the units to reach the state").option(
+      "--block-attempts <n>",
+      "wait at most N attempts of 2 s each (0 = forever)",
+      "0",
+    );
+    if (replace) {
+      c.option("--replace", "replace units already in the registry").addOption(
+        new Option("--sign", "deprecated: cannot be used").hideHelp(),
+      );
+    }
+    return c.argument("[units...]");
+  };
   const blockOptions = (f: BlockFlags): BlockOptions => {
-    const attempts = parseCount(f.blockAttempts, "--block-attempts", 0);
-    return { noBlock: f.block === false, blockAttempts: attempts, replace: Boolean(f.replace) };
+    const attempts = Number(f.blockAttempts ?? "0");
+    if (!Number.isInteger(attempts)) {
+      throw new Error(`invalid argument "${f.blockAttempts}" for --block-attempts`);
+    }
+    return {
+      attempts: f.block === false ? -1 : Math.max(0, attempts),
+      replace: Boolean(f.replace),
+    };
   };
   const unitsAction =
     (run: (ctl: FleetCtl, units: string[], opts: BlockOptions) => Promise<number>) =>
     async (units: string[], flags: BlockFlags) => {
+      if (flags.sign) return signRefused();
       const opts = blockOptions(flags);
-      await withCtl(async (ctl) => setExit(await run(ctl, units, opts)));
+      await withApi(async (ctl) => setExit(await run(ctl, units, opts)));
     };
+  const signRefused = () => {
+    io.stderr.write(
+      "WARNING: The signed/verified units feature is DEPRECATED and cannot be used.\n",
+    );
+    setExit(2);
+  };
 
   cmd
     .command("submit")
     .description("upload units to the cluster without starting them")
-    .argument("<units...>")
+    .argument("[units...]")
     .option("--replace", "replace units already in the registry")
-    .action(async (units: string[], flags: { replace?: boolean }) => {
-      await withCtl(async (ctl) =>
-        setExit(await ctl.submit(units, { replace: Boolean(flags.replace) })),
-      );
-    });
-  blocking(cmd.command("load").description("schedule units to machines, without starting them"))
-    .argument("<units...>")
-    .option("--replace", "replace units already in the registry")
-    .action(unitsAction((ctl, u, o) => ctl.load(u, o)));
-  blocking(cmd.command("start").description("schedule and start units"))
-    .argument("<units...>")
-    .option("--replace", "replace units already in the registry")
-    .action(unitsAction((ctl, u, o) => ctl.start(u, o)));
-  blocking(cmd.command("stop").description("stop units, keeping them loaded"))
-    .argument("<units...>")
-    .action(unitsAction((ctl, u, o) => ctl.stop(u, o)));
-  blocking(cmd.command("unload").description("stop units and unschedule them"))
-    .argument("<units...>")
-    .action(unitsAction((ctl, u, o) => ctl.unload(u, o)));
+    .addOption(new Option("--sign", "deprecated: cannot be used").hideHelp())
+    .action(unitsAction((ctl, u, o) => ctl.submit(u, o)));
+  blocking(
+    cmd.command("load").description("schedule units to machines, without starting them"),
+    true,
+  ).action(unitsAction((ctl, u, o) => ctl.load(u, o)));
+  blocking(cmd.command("start").description("schedule and start units"), true).action(
+    unitsAction((ctl, u, o) => ctl.start(u, o)),
+  );
+  blocking(cmd.command("stop").description("stop units, keeping them loaded"), false).action(
+    unitsAction((ctl, u, o) => ctl.stop(u, o)),
+  );
+  blocking(cmd.command("unload").description("stop units and unschedule them"), false).action(
+    unitsAction((ctl, u, o) => ctl.unload(u, o)),
+  );
+  blocking(cmd.command("destroy").description("remove units from the cluster"), false).action(
+    unitsAction((ctl, u) => ctl.destroy(u)),
+  );
   cmd
-    .command("destroy")
-    .description("remove units from the cluster")
-    .argument("<units...>")
-    .action(async (units: string[]) => {
-      await withCtl(async (ctl) => setExit(await ctl.destroy(units)));
-    });
+    .command("restart")
+    .description("stop and start units again, one after another")
+    .argument("[units...]")
+    .option("--block-attempts <n>", "wait at most N attempts of 2 s each (0 = forever)", "0")
+    .action(unitsAction((ctl, u, o) => ctl.restart(u, o)));
   cmd
     .command("cat")
     .description("print a unit as stored in the registry")
-    .argument("<unit>")
-    .action(async (unit: string) => {
-      await withCtl(async (ctl) => setExit(await ctl.cat(unit)));
+    .argument("[units...]")
+    .action(async (units: string[]) => {
+      if (units.length !== 1) {
+        io.stderr.write("One unit file must be provided\n");
+        return setExit(1);
+      }
+      await withApi(async (ctl) => setExit(await ctl.cat(units[0] as string)));
     });
+  cmd
+    .command("verify")
+    .description("deprecated: signed units are no longer supported")
+    .argument("[unit]")
+    .action(signRefused);
   cmd
     .command("version")
     .description("print fleetctl's version")
@@ -214,77 +281,30 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
       io.stdout.write(`fleetctl version ${FLEET_VERSION}\n`);
       setExit(0);
     });
-
-  // status, journal and ssh run on the unit's machine, as upstream does over SSH.
-  const onMachine = async (target: Located | undefined, command: string | undefined) => {
-    if (!target) return setExit(1);
-    setExit(await ssh(clusterDir(io), io.env, target.hostname, command));
-  };
   cmd
-    .command("status")
-    .description("systemctl status of units, on the machines they run on")
-    .argument("<units...>")
-    .action(async (units: string[]) => {
-      for (const [i, unit] of units.entries()) {
-        if (i > 0) io.stdout.write("\n");
-        const target = await withCtl((ctl) => ctl.unitMachine(unit, "status"));
-        await onMachine(target, target && `systemctl status -l ${shellQuote(target.unit ?? unit)}`);
+    .command("fd-forward")
+    .description("proxy stdin and stdout to a unix socket (used by --tunnel)")
+    .argument("[socket]")
+    .action(async (socket: string | undefined) => {
+      if (!socket) {
+        io.stderr.write("Provide a single argument\n");
+        return setExit(1);
       }
-    });
-  cmd
-    .command("journal")
-    .description("a unit's journal, from the machine it runs on")
-    .argument("<unit>")
-    .option("--lines <n>", "number of recent lines", "10")
-    .option("-f, --follow", "keep printing new lines")
-    .action(async (unit: string, flags: { lines: string; follow?: boolean }) => {
-      parseCount(flags.lines, "--lines", 0);
-      const target = await withCtl((ctl) => ctl.unitMachine(unit, "journal"));
-      const follow = flags.follow ? " -f" : "";
-      await onMachine(
-        target,
-        target && `journalctl -u ${shellQuote(target.unit ?? unit)} -n ${flags.lines}${follow}`,
-      );
-    });
-  cmd
-    .command("ssh")
-    .description("a shell (or one command) on a machine, or on the machine running a unit")
-    .argument("<machine-or-unit>")
-    .argument("[command...]")
-    .action(async (arg: string, command: string[]) => {
-      const target = await withCtl((ctl) => ctl.sshTarget(arg));
-      await onMachine(target, command.length > 0 ? command.join(" ") : undefined);
+      setExit(await fdForward(socket, io));
     });
 
-  // `shoal fleetctl --machine NAME ...` from the host: the same fleetctl, run inside NAME.
+  remoteCommands(cmd, io, setExit, withApi);
+
+  addPrefixAliases(cmd);
+  // `shoal fleetctl --on NAME ...` from the host: the same fleetctl, run inside NAME.
   cmd.hook("preSubcommand", (_cmd, sub) => {
-    const machine = cmd.opts<GlobalFlags>().machine;
-    if (!machine) return;
+    const g = globals(cmd, io.env);
+    const target = g.on ?? g.tunnel;
+    if (typeof target !== "string" || !target) return;
     sub.action(async () => {
-      // fleetctl's own options are parsed by now; cmd.args is the subcommand and its arguments.
-      const args = withoutMachineFlag(cmd.args);
-      setExit(await ssh(io.cwd, io.env, machine, `fleetctl ${args.map(shellQuote).join(" ")}`));
+      const args = withoutHostFlags(cmd.args);
+      setExit(await ssh(io.cwd, io.env, target, `fleetctl ${args.map(shellQuote).join(" ")}`));
     });
   });
   return cmd;
-}
-
-/** Inside a machine, the cluster it belongs to; on the host, the current directory. */
-function clusterDir(io: IO): string {
-  const machineDir = io.env.SHOAL_MACHINE_DIR;
-  return machineDir ? clusterOfMachine(machineDir) : io.cwd;
-}
-
-function withoutMachineFlag(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === "--machine") i++;
-    else if (!a.startsWith("--machine=")) out.push(a);
-  }
-  return out;
-}
-
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
