@@ -307,11 +307,11 @@ export class Init {
     }
   }
 
-  /** Unit pids still alive (tests and the host use this to check nothing is orphaned). */
+  /** Unit pids still alive, in-process services aside (tests and the host check nothing is orphaned). */
   pids(): number[] {
     const out: number[] = [];
     for (const rt of this.units.values()) {
-      if (rt.main) out.push(rt.main.pid);
+      if (rt.main && !rt.main.inProcess) out.push(rt.main.pid);
       for (const h of rt.helpers) out.push(h.pid);
     }
     return out;

@@ -25,7 +25,27 @@ export interface BuiltinUnit {
     exec: { argv: string[]; env: Record<string, string> },
     ctx: MachineContext,
   ): PreparedExec;
+  /**
+   * Runs the unit as a task of the agent instead of its ExecStart= process
+   * (the line stays, for systemctl to show). A unit file in the machine's
+   * root replaces the built-in, and with it this.
+   */
+  run?: InProcessService;
 }
+
+/** What an in-process service gets from the init. */
+export interface ServiceIO {
+  /** The variables its process would start with: Environment=, EnvironmentFile=, prepare's. */
+  env: Record<string, string>;
+  /** Aborted when the unit stops: the service returns (or throws) soon after. */
+  signal: AbortSignal;
+  /** One line in the unit's journal. */
+  log(line: string): void;
+  ctx: MachineContext;
+}
+
+/** Resolves when the service is done; a rejection fails the unit (Restart= applies). */
+export type InProcessService = (io: ServiceIO) => Promise<void>;
 
 /** The process a built-in unit really runs. */
 export interface PreparedExec {
