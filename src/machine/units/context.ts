@@ -12,6 +12,8 @@ export interface MachineContext {
   etcd: EtcdRole;
   /** This machine's etcd client URLs (its member or proxy), as its etcdctl uses them. */
   etcdEndpoints?: () => string[];
+  /** This boot's id (a new one each boot), as update_engine sends it. */
+  bootId?: string;
   /** How to run shoal itself (`shoal fleetd` in fleet.service), and which commands it has. */
   shoal: { argv: string[]; commands: string[] };
 }
@@ -25,6 +27,8 @@ export interface BuiltinUnit {
     exec: { argv: string[]; env: Record<string, string> },
     ctx: MachineContext,
   ): PreparedExec;
+  /** Started at boot after multi-user.target, as the image's own `.wants/` link would. */
+  enabled?: boolean;
   /**
    * Runs the unit as a task of the agent instead of its ExecStart= process
    * (the line stays, for systemctl to show). A unit file in the machine's

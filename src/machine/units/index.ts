@@ -1,8 +1,9 @@
 import type { BuiltinUnit } from "./context.js";
 import { etcdService } from "./etcd.js";
 import { etcd2Service } from "./etcd2.js";
-import { fleetService, locksmithdService, updateEngineService } from "./shoal-services.js";
+import { fleetService, locksmithdService } from "./shoal-services.js";
 import { targetUnits } from "./targets.js";
+import { updateEngineService } from "./update-engine.js";
 
 export type {
   BuiltinUnit,

@@ -94,6 +94,30 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
       expect(readFileSync(join(c.dir, "user-data"), "utf8")).toBe(userData);
     }, 120_000);
 
+    it("runs update-engine inside each agent; update_engine_client in the shell answers as upstream's", async () => {
+      const { c } = await running();
+      const st = await c.run(["ssh", "core-01", "--", "update_engine_client", "-status"]);
+      expect(st.code, st.stderr).toBe(0);
+      expect(st.stdout).toBe(
+        "LAST_CHECKED_TIME=0\nPROGRESS=0.000000\nCURRENT_OP=UPDATE_STATUS_IDLE\n" +
+          "NEW_VERSION=0.0.0\nNEW_SIZE=0\n",
+      );
+      expect(st.stderr).toMatch(
+        /^I\d{4} [\d:.]+ +\d+ update_engine_client\.cc:\d+\] Querying Update Engine status\.\.\.$/m,
+      );
+      const unit = await c.run(["ssh", "core-02", "--", "systemctl", "status", "update-engine"]);
+      expect(unit.stdout).toMatch(/Active: active \(running\)/);
+      // In the agent, not a process of its own: no unit process runs `shoal update-engine`.
+      const ofCluster = processesMentioning([c.dir]);
+      expect(ofCluster.length).toBeGreaterThan(0);
+      expect(ofCluster.filter((p) => p.cmd.includes("update-engine"))).toEqual([]);
+      const bad = await c.run(["ssh", "core-03", "--", "update_engine_client", "-frobnicate"]);
+      expect([bad.code, bad.stderr]).toEqual([
+        1,
+        "ERROR: unknown command line flag 'frobnicate'\n",
+      ]);
+    }, 120_000);
+
     it("halt, then up: the same token, the same members, the data kept", async () => {
       const { c } = await running();
       const { token, members, key } = await snapshot(c, "across-halt");
