@@ -29,15 +29,14 @@ async function runUpdateEngine({ ctx, signal, log }: ServiceIO): Promise<void> {
     "../../update/engine/index.js"
   );
   const paths = machinePaths(ctx.machineDir);
-  const publicKey = readText(paths.updateKey);
-  if (!publicKey) log(`no release key at ${paths.updateKey}: every payload will be refused`);
   const daemon = await startEngineDaemon({
     deps: {
       readFile: (path) => readText(inRoot(ctx.root, path)),
       slots: new SlotDirs(paths.slots),
       prefs: new Prefs(inRoot(ctx.root, "/var/lib/update_engine/prefs")),
       http: fetchHttp,
-      publicKey: publicKey ?? "",
+      // Read at each check: `up` puts it on the config drive once its server answers.
+      publicKey: () => readText(paths.updateKey) ?? "",
       machineId: ctx.machineId,
       bootId: ctx.bootId ?? "",
       alias: ctx.hostname,

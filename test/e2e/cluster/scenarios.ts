@@ -24,6 +24,9 @@ import {
   waitFor,
 } from "./harness.js";
 
+/** The host part of a URL. */
+const hostOf = (url: string) => new URL(url).hostname;
+
 export function clusterScenarios(provider: "process" | "namespace"): void {
   const bridge = provider === "namespace";
   const up = (c: TestCluster) => c.ok(["up", "--provider", provider, "--timeout", "60s"]);
@@ -116,6 +119,50 @@ export function clusterScenarios(provider: "process" | "namespace"): void {
         1,
         "ERROR: unknown command line flag 'frobnicate'\n",
       ]);
+    }, 120_000);
+
+    it("points every machine at the update server up started; updates check asks their engines", async () => {
+      const { c } = await running();
+      const record = JSON.parse(
+        readFileSync(join(c.stateDir, `updates-${hostOf(discoveryUrl(c))}.json`), "utf8"),
+      ) as { url: string };
+      const key = await (await fetch(`${record.url}/v1/key`)).text();
+      expect(key).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+      for (const name of ["core-01", "core-02", "core-03"]) {
+        const root = join(c.machineDir(name), "root");
+        expect(readFileSync(join(root, "usr/share/coreos/update.conf"), "utf8")).toContain(
+          `SERVER=${record.url}/v1/update/\n`,
+        );
+        expect(
+          readFileSync(join(c.machineDir(name), "config-drive/shoal/update-key.pem"), "utf8"),
+        ).toBe(key);
+      }
+      const check = await c.run(["updates", "check"]);
+      expect([check.code, check.stderr]).toEqual([0, ""]);
+      expect(check.stdout).toMatch(
+        /^core-01: checking for updates \(UPDATE_STATUS_\w+\)\ncore-02: .*\ncore-03: .*\n$/,
+      );
+      // Each engine asked the server: it knows the three machines by name, on the base release.
+      const store = join(c.stateDir, "updates");
+      const seen = await waitFor(
+        async () => {
+          const res = await c.run(["updates", "status", "--store", store, "-o", "json"]);
+          const rows = JSON.parse(res.stdout) as Array<{ name: string; channel: string }>;
+          return rows.length === 3 ? rows : undefined;
+        },
+        { what: "three machines to check in", timeoutMs: 20_000 },
+      );
+      expect(seen.map((r) => [r.name, r.channel]).sort()).toEqual([
+        ["core-01", "stable"],
+        ["core-02", "stable"],
+        ["core-03", "stable"],
+      ]);
+      const st = await c.run(["ssh", "core-01", "--", "update_engine_client", "-status"]);
+      expect(st.stdout).toMatch(
+        /^LAST_CHECKED_TIME=[1-9]\d*\n[\s\S]*CURRENT_OP=UPDATE_STATUS_IDLE\n/,
+      );
+      const unknown = await c.run(["updates", "check", "core-09"]);
+      expect(unknown.code).toBe(2);
     }, 120_000);
 
     it("halt, then up: the same token, the same members, the data kept", async () => {
