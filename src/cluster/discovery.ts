@@ -73,8 +73,8 @@ async function startDiscoveryServer(
       "--new-rate",
       "0",
     ],
-    /^discovery server listening on (\S+)\s*$/m,
     env,
+    /^discovery server listening on (\S+)\s*$/m,
   );
   return { url: `${bound.url}/${token}`, served };
 }

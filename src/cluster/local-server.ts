@@ -67,7 +67,7 @@ export async function bindLocal(
 
 /**
  * Starts `shoal ...serveArgs` detached on `listener` (its fd 3), records it,
- * and closes this process's copy of the socket. Resolves at once; the
+ * and closes this process's copy of the socket. Returns at once; the
  * promise it returns settles when the server printed `ready` (rejected,
  * with its log's end, should it die first).
  */
@@ -76,8 +76,9 @@ export function startLocalServer(
   host: string,
   bound: { listener: Server; url: string },
   serveArgs: string[],
-  ready: RegExp,
   env: NodeJS.ProcessEnv,
+  /** The server's ready line; without one nobody waits for it and this resolves at once. */
+  ready?: RegExp,
 ): Promise<void> {
   const dir = stateDir(env);
   mkdirSync(dir, { recursive: true });
@@ -99,10 +100,12 @@ export function startLocalServer(
   }
   const id = child.pid === undefined ? undefined : processId(child.pid);
   child.unref();
+
   if (id === undefined)
     throw new ShoalError(`the local ${kind} server could not be started on ${host}`);
   const record: ServerRecord = { ...id, url: bound.url };
   writeFileSync(recordPath(kind, host, env), `${JSON.stringify(record)}\n`);
+  if (!ready) return Promise.resolve();
   const served = (async () => {
     const up = await waitFor(() => ready.test(readFileSync(log, "utf8")) || !alive(id), {
       timeoutMs: 15_000,

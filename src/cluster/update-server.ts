@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ShoalError } from "../errors/index.js";
 import { stateDir } from "../host/index.js";
 import { machinePaths } from "../machine/index.js";
 import { bindLocal, runningLocalServer, startLocalServer } from "./local-server.js";
@@ -12,49 +11,48 @@ const PREFERRED_PORT = 8088;
 export interface LocalUpdates {
   /** Its Omaha URL, for SERVER= in the machines' update.conf. */
   url: string;
-  /** Its release key (SPKI PEM), once it answers. */
-  publicKey: Promise<string>;
+  /** Its release key (SPKI PEM), for the machines' config drives. */
+  publicKey: string;
+  /** Starts the server on the bound socket when none ran; nothing when one runs. */
+  start(): void;
 }
 
 /**
- * shoal's own update server on the address machines reach the host at,
- * started in the background when none runs there, on the default store
- * (the one `shoal updates publish` uses).
+ * shoal's own update server on the address machines reach the host at, on
+ * the default store (the one `shoal updates publish` uses). The key comes
+ * from the store itself, and a server that has to be started is bound now
+ * (its URL is known) but started by `start()`, after the machines booted:
+ * its Node start then neither delays `up` nor takes CPU from the boot.
  */
 export async function localUpdateServer(
   host: string,
   env: NodeJS.ProcessEnv,
 ): Promise<LocalUpdates> {
-  let base = runningLocalServer("updates", host, env);
-  let served = Promise.resolve();
-  if (!base) {
-    const bound = await bindLocal(host, PREFERRED_PORT).catch(() => bindLocal(host, 0));
-    base = bound.url;
-    served = startLocalServer(
-      "updates",
-      host,
-      bound,
-      [
-        "updates",
-        "serve",
-        "--listen",
-        `${host}:${new URL(bound.url).port}`,
-        "--store",
-        join(stateDir(env), "updates"),
-      ],
-      /^update server listening on /m,
-      env,
-    );
+  const store = join(stateDir(env), "updates");
+  const publicKey = await storeKey(store);
+  const running = runningLocalServer("updates", host, env);
+  if (running) return { url: `${running}/v1/update/`, publicKey, start: () => {} };
+  const bound = await bindLocal(host, PREFERRED_PORT).catch(() => bindLocal(host, 0));
+  const args = ["updates", "serve", "--listen", `${host}:${new URL(bound.url).port}`];
+  return {
+    url: `${bound.url}/v1/update/`,
+    publicKey,
+    start() {
+      // Nobody waits for it: a server that fails to start is found by the next `up`.
+      void startLocalServer("updates", host, bound, [...args, "--store", store], env);
+    },
+  };
+}
+
+/** The store's release key, made on first use as the server would. */
+async function storeKey(dir: string): Promise<string> {
+  const { UpdateStore } = await import("../update/index.js");
+  const store = await UpdateStore.open(dir);
+  try {
+    return store.signingKey().publicKey;
+  } finally {
+    store.close();
   }
-  const keyUrl = `${base}/v1/key`;
-  const publicKey = served.then(async () => {
-    const res = await fetch(keyUrl, { signal: AbortSignal.timeout(10_000) });
-    if (res.status !== 200) throw new ShoalError(`GET ${keyUrl}: HTTP ${res.status}`);
-    return res.text();
-  });
-  // Awaited later by `up`; until then a failure must not count as unhandled.
-  publicKey.catch(() => {});
-  return { url: `${base}/v1/update/`, publicKey };
 }
 
 /** Puts the update server's release key on a machine's config drive. */

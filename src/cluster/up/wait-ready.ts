@@ -5,7 +5,6 @@ import { bootFinished, ETCD_UNITS, type MachineStatus, machinePaths } from "../.
 import { agentStatus, consoleTail, journalTail } from "../agent-client.js";
 import { hostState } from "../providers/agent.js";
 import type { MachinePlan } from "../providers/provider.js";
-import { writeUpdateKey } from "../update-server.js";
 import { Interrupted, type Step, type UpContext, UpFailure } from "./context.js";
 
 // Between boots finishing (which wake up the wait at once): how often the host and etcd are asked.
@@ -24,10 +23,6 @@ export const waitReady: Step = {
   name: "wait until ready",
   async run(ctx) {
     await ctx.discoveryServed;
-    if (ctx.updates) {
-      const key = await ctx.updates.publicKey;
-      for (const m of ctx.plan.machines) writeUpdateKey(m.dir, key);
-    }
     const { wait } = ctx.options;
     if (!wait) return;
     const deadline = Date.now() + wait.timeoutMs;

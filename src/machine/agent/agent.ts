@@ -140,6 +140,8 @@ export class Agent {
     try {
       await this.init.startEnabled();
       await this.applyUserData();
+      // Last, so what they load (update-engine's code) never delays etcd's start.
+      if (!this.halting) await this.init.startImageUnits();
       if (!this.halting) this.state = "running";
       this.log(`boot finished: ${this.state}`);
     } catch (err) {

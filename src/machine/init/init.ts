@@ -181,17 +181,16 @@ export class Init {
     }
   }
 
-  /**
-   * Reaches the boot target, then starts what it wants: the built-ins the
-   * image enables (unless masked) and the units enabled on an earlier boot.
-   */
+  /** Reaches the boot target, then starts what it wants (units enabled on an earlier boot). */
   async startEnabled(): Promise<void> {
     await this.start("multi-user.target");
-    const image = [...this.opts.builtins.values()]
-      .filter((b) => b.enabled && this.load(b.name).load === "loaded")
-      .map((b) => b.name);
-    for (const name of new Set([...image, ...enabledUnits(this.opts.unitRoot)]))
-      await this.start(name);
+    for (const name of enabledUnits(this.opts.unitRoot)) await this.start(name);
+  }
+
+  /** Starts the built-ins the image enables (`enabled`), unless masked or replaced by nothing. */
+  async startImageUnits(): Promise<void> {
+    for (const b of this.opts.builtins.values())
+      if (b.enabled && this.load(b.name).load === "loaded") await this.start(b.name);
   }
 
   /** One start job; `loaded`: the unit was read for this job already. */

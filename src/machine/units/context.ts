@@ -27,7 +27,7 @@ export interface BuiltinUnit {
     exec: { argv: string[]; env: Record<string, string> },
     ctx: MachineContext,
   ): PreparedExec;
-  /** Started at boot after multi-user.target, as the image's own `.wants/` link would. */
+  /** Started at the end of every boot, as the image's own `.wants/` link would have it. */
   enabled?: boolean;
   /**
    * Runs the unit as a task of the agent instead of its ExecStart= process
