@@ -27,6 +27,8 @@ export interface MachineMeta {
   publicIpv6?: string;
   /** "stable" | "beta" | "alpha": the GROUP of the image's own update.conf. */
   updateChannel?: string;
+  /** SERVER= of the image's own update.conf: the host's update server. */
+  updateServer?: string;
   /** Key name -> public key, as a datasource's metadata lists them. */
   sshPublicKeys?: Record<string, string>;
 }

@@ -6,6 +6,7 @@ export { logs } from "./lifecycle/logs.js";
 export { provision, reload } from "./lifecycle/restart.js";
 export { NotRunningError, ssh } from "./lifecycle/ssh.js";
 export { type MachineReport, renderStatus, status } from "./lifecycle/status.js";
+export { type CheckAnswer, checkForUpdates } from "./lifecycle/update-check.js";
 export { type Progress, progressFor } from "./progress.js";
 export type { MachineState, ProviderName } from "./providers/index.js";
 export {

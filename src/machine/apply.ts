@@ -55,7 +55,7 @@ export function writeImageFiles(root: string, meta: MachineMeta, version: string
   writeMachineFile(
     root,
     "/usr/share/coreos/update.conf",
-    `GROUP=${channel}\nSERVER=https://public.update.core-os.net/v1/update/\n`,
+    `GROUP=${channel}\nSERVER=${meta.updateServer ?? "https://public.update.core-os.net/v1/update/"}\n`,
     0o644,
   );
   writeMachineFile(

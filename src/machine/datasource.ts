@@ -37,7 +37,12 @@ interface MetaDataJson {
   "public-ipv4"?: string;
   "local-ipv6"?: string;
   "public-ipv6"?: string;
-  shoal?: { update_channel?: string; etcd?: EtcdRole; shared_network?: boolean };
+  shoal?: {
+    update_channel?: string;
+    update_server?: string;
+    etcd?: EtcdRole;
+    shared_network?: boolean;
+  };
 }
 
 /** Writes coreos-cloudinit's config-drive layout into machineDir/config-drive. */
@@ -55,6 +60,7 @@ export function writeConfigDrive(machineDir: string, drive: ConfigDrive): void {
     "public-ipv6": m.publicIpv6,
     shoal: {
       update_channel: m.updateChannel,
+      update_server: m.updateServer,
       etcd: drive.etcd,
       shared_network: drive.sharedNetwork,
     },
@@ -96,6 +102,7 @@ export function readConfigDrive(machineDir: string): {
   if (json["local-ipv6"]) meta.privateIpv6 = json["local-ipv6"];
   if (json["public-ipv6"]) meta.publicIpv6 = json["public-ipv6"];
   if (json.shoal?.update_channel) meta.updateChannel = json.shoal.update_channel;
+  if (json.shoal?.update_server) meta.updateServer = json.shoal.update_server;
   if (json.public_keys && Object.keys(json.public_keys).length)
     meta.sshPublicKeys = json.public_keys;
   return {

@@ -24,6 +24,12 @@ export function machinePaths(machineDir: string) {
     overlayWork: join(machineDir, "overlay-work"),
     merged: join(machineDir, "merged"),
     fstab: join(machineDir, "fstab"),
+    /** USR-A and USR-B (`slots/a`, `slots/b`) and their table, kept across reboots. */
+    slots: join(machineDir, "slots"),
+    /** update-engine's control socket, where the machine's update_engine_client talks. */
+    updateEngineSocket: join(machineDir, "update-engine.sock"),
+    /** The update server's release signing key (SPKI PEM), put on the config drive by the host. */
+    updateKey: join(machineDir, "config-drive", "shoal", "update-key.pem"),
   };
 }
 

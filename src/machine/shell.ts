@@ -9,7 +9,8 @@ function sq(word: string): string {
 
 /**
  * Writes the machine's own commands into machineDir/bin: systemctl,
- * journalctl and fleetctl run this shoal against this machine; etcdctl is
+ * journalctl, fleetctl, locksmithctl and update_engine_client run this
+ * shoal against this machine; etcdctl is
  * the real one (v3) with its endpoints preset to this machine's etcd.
  */
 export function writeMachineBin(
@@ -25,6 +26,7 @@ export function writeMachineBin(
     journalctl: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} machine journalctl "$@"`,
     fleetctl: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} fleetctl "$@"`,
     locksmithctl: `LOCKSMITHCTL_ENDPOINT="\${LOCKSMITHCTL_ENDPOINT:-${etcdEndpoints.join(",")}}" SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} locksmithctl -- "$@"`,
+    update_engine_client: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} update_engine_client -- "$@"`,
     etcdctl: `ETCDCTL_API="\${ETCDCTL_API:-3}" ETCDCTL_ENDPOINTS="\${ETCDCTL_ENDPOINTS:-${etcdEndpoints.join(",")}}" exec /usr/bin/etcdctl "$@"`,
     shoal: `exec ${shoal} "$@"`,
   };

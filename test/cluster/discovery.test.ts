@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { freshToken, stopLocalServers } from "../../src/cluster/discovery.js";
+import { freshToken } from "../../src/cluster/discovery.js";
+import { stopLocalServers } from "../../src/cluster/local-server.js";
 import { alive } from "../../src/cluster/providers/index.js";
 import { memberList, Owner } from "../discovery/helpers.js";
 import { EtcdGroup } from "../e2e/harness/index.js";

@@ -17,7 +17,7 @@ export function initOn(
   builtins: BuiltinUnit[],
   unitFiles: Record<string, string> = {},
   clock?: Clock,
-): { init: Init; dir: string } {
+): { init: Init; dir: string; journal: Journal } {
   const dir = mkdtempSync(join(tmpdir(), "shoal-init-"));
   const root = join(dir, "root");
   const units = join(root, "etc", "systemd", "system");
@@ -50,7 +50,7 @@ export function initOn(
     await journal.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { init, dir };
+  return { init, dir, journal };
 }
 
 /** A unit's active/sub state and reason, as systemctl shows them. */

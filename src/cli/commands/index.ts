@@ -25,6 +25,8 @@ export const COMMANDS: Record<string, CommandFactory> = {
   locksmithctl: (io, setExit) =>
     import("./locksmithctl.js").then((m) => m.locksmithctlCommand(io, setExit)),
   machine: (io, setExit) => import("./machine.js").then((m) => m.machineCommand(io, setExit)),
+  update_engine_client: (io, setExit) =>
+    import("./update-engine-client.js").then((m) => m.updateEngineClientCommand(io, setExit)),
   updates: (io, setExit) => import("./updates.js").then((m) => m.updatesCommand(io, setExit)),
   validate: (io, setExit) => import("./validate.js").then((m) => m.validateCommand(io, setExit)),
 };

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { Command, Option } from "commander";
 import { parseListen } from "../../discovery/index.js";
 import { InputError } from "../../errors/index.js";
-import { parseDuration, stateDir } from "../../host/index.js";
+import { parseCount, parseDuration, stateDir } from "../../host/index.js";
 import {
   CHANNELS,
   channelRows,
@@ -55,15 +55,21 @@ export function updatesCommand(io: IO, setExit: (code: number) => void): Command
     .addOption(storeOption())
     .option("--public-url <url>", "where machines reach this server (default: from --listen)")
     .option("--poll-interval <duration>", "PollInterval sent to machines, e.g. 10m (default: none)")
+    // For `shoal up`, which binds the socket before this loads.
+    .addOption(new Option("--listen-fd <fd>", "serve on this inherited socket").hideHelp())
     .action(
       async (flags: {
         listen: string;
+        listenFd?: string;
         store?: string;
         publicUrl?: string;
         pollInterval?: string;
       }) => {
         const server = await startUpdateServer({
           listen: parseListen(flags.listen),
+          ...(flags.listenFd !== undefined
+            ? { listenFd: parseCount(flags.listenFd, "--listen-fd", 3, 1024) }
+            : {}),
           store: flags.store ?? join(stateDir(io.env), "updates"),
           publicUrl: flags.publicUrl,
           ...(flags.pollInterval !== undefined
@@ -82,6 +88,19 @@ export function updatesCommand(io: IO, setExit: (code: number) => void): Command
         setExit(0);
       },
     );
+  cmd
+    .command("check")
+    .description("ask machines' update-engine to check for an update now")
+    .argument("[names...]", "only these machines (default: every machine of the cluster here)")
+    .action(async (names: string[]) => {
+      const { checkForUpdates } = await import("../../cluster/index.js");
+      const answers = await checkForUpdates(io.cwd, io.env, names);
+      for (const a of answers) {
+        if (a.error) io.stderr.write(`${a.name}: ${a.error}\n`);
+        else io.stdout.write(`${a.name}: checking for updates (${a.status})\n`);
+      }
+      setExit(answers.some((a) => a.error) ? 1 : 0);
+    });
   cmd
     .command("publish")
     .description("publish a release (a /usr tree: directory or .tar.gz) to a channel")

@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import { stopLocalServers } from "../discovery.js";
+import { stopLocalServers } from "../local-server.js";
 import type { Progress } from "../progress.js";
 import { clusterId, PROVIDERS } from "../providers/index.js";
 import { registeredClusters, shoalDir, unregisterCluster } from "../state.js";

@@ -5,6 +5,7 @@ import { discoveryToken } from "../up/discovery-token.js";
 import { reprovisionMachines } from "../up/reprovision.js";
 import { startMachines } from "../up/start-machines.js";
 import { type UpResult, up } from "../up/up.js";
+import { updateServer, updateServerStart } from "../up/update-server.js";
 import { validateUserData } from "../up/validate-user-data.js";
 import { waitReady } from "../up/wait-ready.js";
 import { writeConfigDrives } from "../up/write-config-drives.js";
@@ -31,8 +32,10 @@ export async function reload(options: ReloadOptions, haltProgress: Progress): Pr
   const { timeoutMs, ...run } = options;
   return up({ ...run, wait: { timeoutMs }, retain: false }, [
     discoveryToken,
+    updateServer,
     startMachines,
     waitReady,
+    updateServerStart,
   ]);
 }
 
@@ -46,7 +49,9 @@ export async function provision(options: ProvisionOptions): Promise<UpResult> {
   return up({ ...options, wait: false, retain: true }, [
     validateUserData,
     discoveryToken,
+    updateServer,
     writeConfigDrives,
     reprovisionMachines,
+    updateServerStart,
   ]);
 }

@@ -2,6 +2,7 @@ import type { Progress } from "../progress.js";
 import type { ClusterPlan, MachinePlan, Provider } from "../providers/index.js";
 import type { ClusterSpec, ProviderChoice } from "../spec/types.js";
 import type { ClusterState } from "../state.js";
+import type { LocalUpdates } from "../update-server.js";
 
 /** What every command that (re)boots or reconfigures machines is given. */
 export interface RunOptions {
@@ -47,6 +48,8 @@ export interface UpContext {
   discoveryUrl: string;
   /** Settles when the discovery server answers (a new local one is still loading as machines boot). */
   discoveryServed?: Promise<void>;
+  /** The local update server: SERVER= for the machines, and its key once it answers. */
+  updates?: LocalUpdates;
   /** The user-data sections that configure etcd; no etcd wait without one. */
   etcdSections: string[];
   /** Undo actions, run in reverse when a later step fails. */

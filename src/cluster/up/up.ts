@@ -13,6 +13,7 @@ import { discoveryToken } from "./discovery-token.js";
 import { ensureTools } from "./ensure-tools.js";
 import { prepareNetwork } from "./prepare-network.js";
 import { startMachines } from "./start-machines.js";
+import { updateServer, updateServerStart } from "./update-server.js";
 import { validateUserData } from "./validate-user-data.js";
 import { waitReady } from "./wait-ready.js";
 import { writeConfigDrives } from "./write-config-drives.js";
@@ -23,9 +24,11 @@ export const UP_STEPS: readonly Step[] = [
   ensureTools,
   prepareNetwork,
   discoveryToken,
+  updateServer,
   writeConfigDrives,
   startMachines,
   waitReady,
+  updateServerStart,
 ];
 
 export interface UpResult {

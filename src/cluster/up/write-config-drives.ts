@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { writeConfigDrive } from "../../machine/index.js";
-import { stopLocalServers } from "../discovery.js";
 import { advertisedClientUrl, etcdRole, raftTimers } from "../etcd-role.js";
+import { stopLocalServers } from "../local-server.js";
 import type { MachinePlan } from "../providers/index.js";
 import {
   registerCluster,
@@ -34,6 +34,7 @@ export const writeConfigDrives: Step = {
       privateIpv4: m.address,
       publicIpv4: m.address,
       updateChannel: spec.updateChannel,
+      ...(ctx.updates ? { updateServer: ctx.updates.url } : {}),
     });
     // Members are the first etcdSize machines of the whole cluster, even when only some boot now.
     const members = (ctx.previous?.machines ?? plan.machines)

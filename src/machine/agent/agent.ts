@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:net";
 import { hostname } from "node:os";
@@ -87,6 +88,8 @@ export class Agent {
       publicIpv4: this.meta.publicIpv4,
       sharedNetwork: drive.sharedNetwork ?? this.root !== "/",
       etcd: drive.etcd,
+      // As update_engine's boot id: one per boot, braced.
+      bootId: `{${randomUUID()}}`,
       shoal: opts.shoal,
     };
     this.journal = new Journal(this.paths.journal, this.meta.hostname);
@@ -137,6 +140,8 @@ export class Agent {
     try {
       await this.init.startEnabled();
       await this.applyUserData();
+      // Last, so what they load (update-engine's code) never delays etcd's start.
+      if (!this.halting) await this.init.startImageUnits();
       if (!this.halting) this.state = "running";
       this.log(`boot finished: ${this.state}`);
     } catch (err) {

@@ -187,6 +187,12 @@ export class Init {
     for (const name of enabledUnits(this.opts.unitRoot)) await this.start(name);
   }
 
+  /** Starts the built-ins the image enables (`enabled`), unless masked or replaced by nothing. */
+  async startImageUnits(): Promise<void> {
+    for (const b of this.opts.builtins.values())
+      if (b.enabled && this.load(b.name).load === "loaded") await this.start(b.name);
+  }
+
   /** One start job; `loaded`: the unit was read for this job already. */
   private async startOne(rt: Runtime, loaded = false): Promise<boolean> {
     if (this.halted) return false;
@@ -307,11 +313,11 @@ export class Init {
     }
   }
 
-  /** Unit pids still alive (tests and the host use this to check nothing is orphaned). */
+  /** Unit pids still alive, in-process services aside (tests and the host check nothing is orphaned). */
   pids(): number[] {
     const out: number[] = [];
     for (const rt of this.units.values()) {
-      if (rt.main) out.push(rt.main.pid);
+      if (rt.main && !rt.main.inProcess) out.push(rt.main.pid);
       for (const h of rt.helpers) out.push(h.pid);
     }
     return out;

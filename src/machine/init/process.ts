@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { which } from "../../host/index.js";
@@ -8,9 +8,11 @@ import { inRoot } from "../layout.js";
 export class UnitFailure extends Error {}
 
 export interface Proc {
-  child: ChildProcess;
+  /** The process's id; the agent's own for an in-process service. */
   pid: number;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Set for an in-process service: it has no process group, it is ended through this. */
+  inProcess?: { abort(how: "stop" | "kill"): void };
 }
 
 /** What finding a unit's program needs: the machine root, and how to run shoal itself. */
@@ -76,7 +78,7 @@ export function spawnUnitProcess(
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on("line", (l) => opts.onLine(l, pid));
   }
-  return { child, pid, exited };
+  return { pid, exited };
 }
 
 /** Signals a whole process group; a group already gone is not an error. */

@@ -7,16 +7,12 @@
  */
 import type { Clock } from "../../host/index.js";
 import { inRoot } from "../layout.js";
+import type { MachineContext } from "../units/index.js";
 import { BASE_PATH, type ExecEnvironment } from "./environment.js";
+import { startInProcess } from "./in-process.js";
 import type { Journal } from "./journal.js";
 import type { LoadedUnit } from "./load.js";
-import {
-  type Proc,
-  type ProgramContext,
-  resolveProgram,
-  signalGroup,
-  spawnUnitProcess,
-} from "./process.js";
+import { type Proc, resolveProgram, signalGroup, spawnUnitProcess } from "./process.js";
 import type { GroupReaper } from "./reaper.js";
 import type { ExitStatus } from "./restart.js";
 import type { UnitSpec } from "./spec.js";
@@ -42,7 +38,7 @@ export interface SupervisedUnit {
 }
 
 export interface SupervisorOptions<U extends SupervisedUnit> {
-  ctx: ProgramContext;
+  ctx: MachineContext;
   exec: ExecEnvironment;
   journal: Journal;
   /** Kills what unit processes forked, should the agent die without a halt. */
@@ -114,7 +110,14 @@ export class Supervisor<U extends SupervisedUnit> {
     const line = spec.execStart[0];
     if (!line) return { ok: false, reason: "the service has no ExecStart=" };
     const main = this.o.exec.prepareMain(unit.loaded, line, env, (note) => this.say(unit, note));
-    const proc = this.spawn(unit, main.argv, main.env, spec);
+    const service = unit.loaded.builtin?.run;
+    const proc = service
+      ? startInProcess(service, {
+          env: main.env,
+          ctx: this.o.ctx,
+          log: (l) => this.o.journal.write(unit.name, l, process.pid),
+        })
+      : this.spawn(unit, main.argv, main.env, spec);
     unit.main = proc;
     void proc.exited.then((exit) => this.o.onMainExit(unit, proc, exit));
     // Type=notify: started means ready (etcd: joined its cluster), so After= units wait for it.
@@ -178,9 +181,11 @@ export class Supervisor<U extends SupervisedUnit> {
   /** SIGTERM to the unit's process groups, SIGKILL after the grace period. */
   private async terminate(unit: U, main: Proc, graceMs: number): Promise<void> {
     for (const g of unit.groups) signalGroup(g, "SIGTERM");
+    main.inProcess?.abort("stop");
     if ((await within(main.exited, graceMs, this.o.clock)) === "timeout") {
       this.say(unit, `State 'stop-sigterm' timed out. Killing.`);
-      signalGroup(main.pid, "SIGKILL");
+      if (main.inProcess) main.inProcess.abort("kill");
+      else signalGroup(main.pid, "SIGKILL");
       await main.exited;
     }
   }
@@ -197,6 +202,7 @@ export class Supervisor<U extends SupervisedUnit> {
   /** Kills every process of the unit and waits until each is gone. */
   async killAll(unit: U): Promise<void> {
     const procs = [...unit.helpers, ...(unit.main ? [unit.main] : [])];
+    unit.main?.inProcess?.abort("kill");
     this.killGroups(unit);
     await Promise.all(procs.map((p) => p.exited));
   }

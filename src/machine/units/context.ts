@@ -12,6 +12,8 @@ export interface MachineContext {
   etcd: EtcdRole;
   /** This machine's etcd client URLs (its member or proxy), as its etcdctl uses them. */
   etcdEndpoints?: () => string[];
+  /** This boot's id (a new one each boot), as update_engine sends it. */
+  bootId?: string;
   /** How to run shoal itself (`shoal fleetd` in fleet.service), and which commands it has. */
   shoal: { argv: string[]; commands: string[] };
 }
@@ -25,7 +27,29 @@ export interface BuiltinUnit {
     exec: { argv: string[]; env: Record<string, string> },
     ctx: MachineContext,
   ): PreparedExec;
+  /** Started at the end of every boot, as the image's own `.wants/` link would have it. */
+  enabled?: boolean;
+  /**
+   * Runs the unit as a task of the agent instead of its ExecStart= process
+   * (the line stays, for systemctl to show). A unit file in the machine's
+   * root replaces the built-in, and with it this.
+   */
+  run?: InProcessService;
 }
+
+/** What an in-process service gets from the init. */
+export interface ServiceIO {
+  /** The variables its process would start with: Environment=, EnvironmentFile=, prepare's. */
+  env: Record<string, string>;
+  /** Aborted when the unit stops: the service returns (or throws) soon after. */
+  signal: AbortSignal;
+  /** One line in the unit's journal. */
+  log(line: string): void;
+  ctx: MachineContext;
+}
+
+/** Resolves when the service is done; a rejection fails the unit (Restart= applies). */
+export type InProcessService = (io: ServiceIO) => Promise<void>;
 
 /** The process a built-in unit really runs. */
 export interface PreparedExec {

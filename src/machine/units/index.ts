@@ -1,10 +1,17 @@
 import type { BuiltinUnit } from "./context.js";
 import { etcdService } from "./etcd.js";
 import { etcd2Service } from "./etcd2.js";
-import { fleetService, locksmithdService, updateEngineService } from "./shoal-services.js";
+import { fleetService, locksmithdService } from "./shoal-services.js";
 import { targetUnits } from "./targets.js";
+import { updateEngineService } from "./update-engine.js";
 
-export type { BuiltinUnit, MachineContext, PreparedExec } from "./context.js";
+export type {
+  BuiltinUnit,
+  InProcessService,
+  MachineContext,
+  PreparedExec,
+  ServiceIO,
+} from "./context.js";
 export { etcd04To34 } from "./etcd.js";
 export { addrToUrl, bindToMachine, etcd34Env } from "./etcd-env.js";
 

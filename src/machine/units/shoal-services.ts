@@ -26,9 +26,8 @@ WantedBy=multi-user.target
 };
 
 /**
- * locksmithd (reboot coordination) and update-engine (A/B updates) are
- * the update module's job (`shoal locksmithd`, `shoal update-engine`);
- * until it exists, starting them fails with that reason.
+ * locksmithd (reboot coordination) is the update module's job
+ * (`shoal locksmithd`); until it runs here, starting it fails with that reason.
  */
 export const locksmithdService: BuiltinUnit = {
   name: "locksmithd.service",
@@ -42,21 +41,6 @@ EnvironmentFile=-/etc/coreos/update.conf
 ExecStart=shoal locksmithd
 Restart=on-failure
 RestartSec=10s
-
-[Install]
-WantedBy=multi-user.target
-`,
-};
-
-export const updateEngineService: BuiltinUnit = {
-  name: "update-engine.service",
-  content: `[Unit]
-Description=Update Engine
-
-[Service]
-ExecStart=shoal update-engine
-Restart=always
-RestartSec=30s
 
 [Install]
 WantedBy=multi-user.target

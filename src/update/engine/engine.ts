@@ -34,8 +34,11 @@ export interface EngineDeps {
   slots: SlotDirs;
   prefs: Prefs;
   http: Http;
-  /** The release signing key (SPKI PEM), from the config drive. */
-  publicKey: string;
+  /**
+   * The release signing key (SPKI PEM), from the config drive; a function
+   * when it is read at each check (the host may put it there after boot).
+   */
+  publicKey: string | (() => string);
   machineId: string;
   bootId: string;
   /** The machine's name, sent as `machinealias`. */
@@ -231,7 +234,8 @@ export class UpdateEngine {
           `payload sha256 ${digest.sha256}, expected ${offer.sha256}`,
         );
       const facts = { version: offer.version, size: digest.size, sha256: digest.sha256 };
-      if (!verifyRelease(this.deps.publicKey, facts, offer.signature))
+      const key = this.deps.publicKey;
+      if (!verifyRelease(typeof key === "string" ? key : key(), facts, offer.signature))
         throw new UpdateFailure(
           ErrorCode.PayloadVerification,
           "the release signature does not verify with this machine's key",

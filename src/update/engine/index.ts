@@ -7,6 +7,7 @@ export {
   UPDATE_CONF_PATHS,
   type UpdateSettings,
 } from "./config.js";
+export { type ControlReply, type ControlRequest, callControl } from "./control.js";
 export { type EngineDaemon, startEngineDaemon } from "./daemon.js";
 export {
   type CheckResult,

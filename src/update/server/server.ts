@@ -9,6 +9,8 @@ import { UpdateStore } from "./store.js";
 
 export interface UpdateServerOptions {
   listen: { host: string; port: number };
+  /** An inherited listening socket (`shoal up` binds it first); `listen` then only names the host. */
+  listenFd?: number;
   /** The store directory (updates.db, payloads/). */
   store: string;
   /** Where machines reach the server (default: from the listen address). */
@@ -43,10 +45,12 @@ export async function startUpdateServer(opts: UpdateServerOptions): Promise<Upda
     await ensureBaseReleases(store, opts.baseVersion, now());
     await new Promise<void>((resolve, reject) => {
       http.once("error", reject);
-      http.listen(opts.listen.port, opts.listen.host, () => {
+      const listening = () => {
         http.off("error", reject);
         resolve();
-      });
+      };
+      if (opts.listenFd !== undefined) http.listen({ fd: opts.listenFd }, listening);
+      else http.listen(opts.listen.port, opts.listen.host, listening);
     });
     const url = `http://${hostForUrl(opts.listen.host)}:${(http.address() as AddressInfo).port}`;
     const metrics = createMetrics(store);

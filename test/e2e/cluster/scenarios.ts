@@ -25,6 +25,9 @@ import {
   waitFor,
 } from "./harness.js";
 
+/** The host part of a URL. */
+const hostOf = (url: string) => new URL(url).hostname;
+
 export function clusterScenarios(
   provider: "process" | "namespace" | "rootless",
   options: { user?: Account } = {},
@@ -96,6 +99,74 @@ export function clusterScenarios(
       expect((await c.run(["ssh", "core-02", "--", "exit 7"])).code).toBe(7);
       // The user's file was only read.
       expect(readFileSync(join(c.dir, "user-data"), "utf8")).toBe(userData);
+    }, 120_000);
+
+    it("runs update-engine inside each agent; update_engine_client in the shell answers as upstream's", async () => {
+      const { c } = await running();
+      const st = await c.run(["ssh", "core-01", "--", "update_engine_client", "-status"]);
+      expect(st.code, st.stderr).toBe(0);
+      expect(st.stdout).toBe(
+        "LAST_CHECKED_TIME=0\nPROGRESS=0.000000\nCURRENT_OP=UPDATE_STATUS_IDLE\n" +
+          "NEW_VERSION=0.0.0\nNEW_SIZE=0\n",
+      );
+      expect(st.stderr).toMatch(
+        /^I\d{4} [\d:.]+ +\d+ update_engine_client\.cc:\d+\] Querying Update Engine status\.\.\.$/m,
+      );
+      const unit = await c.run(["ssh", "core-02", "--", "systemctl", "status", "update-engine"]);
+      expect(unit.stdout).toMatch(/Active: active \(running\)/);
+      // In the agent, not a process of its own: no unit process runs `shoal update-engine`.
+      const ofCluster = processesMentioning([c.dir]);
+      expect(ofCluster.length).toBeGreaterThan(0);
+      expect(ofCluster.filter((p) => p.cmd.includes("update-engine"))).toEqual([]);
+      const bad = await c.run(["ssh", "core-03", "--", "update_engine_client", "-frobnicate"]);
+      expect([bad.code, bad.stderr]).toEqual([
+        1,
+        "ERROR: unknown command line flag 'frobnicate'\n",
+      ]);
+    }, 120_000);
+
+    it("points every machine at the update server up started; updates check asks their engines", async () => {
+      const { c } = await running();
+      const record = JSON.parse(
+        readFileSync(join(c.stateDir, `updates-${hostOf(discoveryUrl(c))}.json`), "utf8"),
+      ) as { url: string };
+      const key = await (await fetch(`${record.url}/v1/key`)).text();
+      expect(key).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+      for (const name of ["core-01", "core-02", "core-03"]) {
+        const root = join(c.machineDir(name), "root");
+        expect(readFileSync(join(root, "usr/share/coreos/update.conf"), "utf8")).toContain(
+          `SERVER=${record.url}/v1/update/\n`,
+        );
+        expect(
+          readFileSync(join(c.machineDir(name), "config-drive/shoal/update-key.pem"), "utf8"),
+        ).toBe(key);
+      }
+      const check = await c.run(["updates", "check"]);
+      expect([check.code, check.stderr]).toEqual([0, ""]);
+      expect(check.stdout).toMatch(
+        /^core-01: checking for updates \(UPDATE_STATUS_\w+\)\ncore-02: .*\ncore-03: .*\n$/,
+      );
+      // Each engine asked the server: it knows the three machines by name, on the base release.
+      const store = join(c.stateDir, "updates");
+      const seen = await waitFor(
+        async () => {
+          const res = await c.run(["updates", "status", "--store", store, "-o", "json"]);
+          const rows = JSON.parse(res.stdout) as Array<{ name: string; channel: string }>;
+          return rows.length === 3 ? rows : undefined;
+        },
+        { what: "three machines to check in", timeoutMs: 20_000 },
+      );
+      expect(seen.map((r) => [r.name, r.channel]).sort()).toEqual([
+        ["core-01", "stable"],
+        ["core-02", "stable"],
+        ["core-03", "stable"],
+      ]);
+      const st = await c.run(["ssh", "core-01", "--", "update_engine_client", "-status"]);
+      expect(st.stdout).toMatch(
+        /^LAST_CHECKED_TIME=[1-9]\d*\n[\s\S]*CURRENT_OP=UPDATE_STATUS_IDLE\n/,
+      );
+      const unknown = await c.run(["updates", "check", "core-09"]);
+      expect(unknown.code).toBe(2);
     }, 120_000);
 
     it("halt, then up: the same token, the same members, the data kept", async () => {

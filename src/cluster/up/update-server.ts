@@ -1,0 +1,32 @@
+import { localUpdateServer, writeUpdateKey } from "../update-server.js";
+import type { Step } from "./context.js";
+
+/**
+ * shoal's local update server (as the discovery server): machines' SERVER=
+ * points at it; its key goes on their config drives and a server that is
+ * not running yet is started by `updateServerStart`, after the boot.
+ */
+export const updateServer: Step = {
+  name: "prepare the update server",
+  async run(ctx) {
+    ctx.updates = await localUpdateServer(
+      ctx.provider.hostAddress(ctx.spec.subnet),
+      ctx.options.env,
+    );
+  },
+};
+
+/**
+ * After the boot: the release key on every machine's config drive (the
+ * engine reads it at each check, the first minutes after boot), and the
+ * update server started on the socket `updateServer` bound, when none ran.
+ */
+export const updateServerStart: Step = {
+  name: "start the update server",
+  async run(ctx) {
+    if (!ctx.updates) return;
+    const publicKey = await ctx.updates.publicKey;
+    for (const m of ctx.plan.machines) writeUpdateKey(m.dir, publicKey);
+    ctx.updates.start();
+  },
+};
