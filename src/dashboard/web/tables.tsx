@@ -12,6 +12,43 @@ interface Props {
   busy: ReadonlySet<string>;
 }
 
+/** A row's action buttons: each POSTs its path, said as the command it is; off while the row is busy. */
+function Actions({
+  verbs,
+  target,
+  path,
+  label,
+  act,
+  busy,
+}: {
+  verbs: readonly string[];
+  target: { machine: string } | { unit: string };
+  path: (verb: string) => string;
+  label: (verb: string) => string;
+  act: Act;
+  busy: ReadonlySet<string>;
+}) {
+  const key = "machine" in target ? target.machine : target.unit;
+  const data =
+    "machine" in target ? { "data-machine": target.machine } : { "data-unit": target.unit };
+  return (
+    <div class="actions">
+      {verbs.map((a) => (
+        <button
+          type="button"
+          key={a}
+          data-action={a}
+          {...data}
+          disabled={busy.has(key)}
+          onClick={() => act(path(a), label(a), key)}
+        >
+          {a}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 /** Which of halt/up/reload make sense in a state, as the CLI would take them without a no-op. */
 function actionsFor(m: MachineView): Array<"halt" | "up" | "reload"> {
   if (m.state === "running") return ["halt", "reload"];
@@ -60,26 +97,14 @@ export function Machines({ view, act, tail, busy, now }: Props & { now: number }
             <td data-label="up">{m.state === "running" ? uptime(m.startedAt, now) : "–"}</td>
             <td data-label="channel">{m.updateChannel ?? "–"}</td>
             <td>
-              <div class="actions">
-                {actionsFor(m).map((a) => (
-                  <button
-                    type="button"
-                    key={a}
-                    data-action={a}
-                    data-machine={m.name}
-                    disabled={busy.has(m.name)}
-                    onClick={() =>
-                      act(
-                        `/api/machines/${encodeURIComponent(m.name)}/${a}`,
-                        `shoal ${a} ${m.name}`,
-                        m.name,
-                      )
-                    }
-                  >
-                    {a}
-                  </button>
-                ))}
-              </div>
+              <Actions
+                verbs={actionsFor(m)}
+                target={{ machine: m.name }}
+                path={(a) => `/api/machines/${encodeURIComponent(m.name)}/${a}`}
+                label={(a) => `shoal ${a} ${m.name}`}
+                act={act}
+                busy={busy}
+              />
             </td>
           </tr>
         ))}
@@ -206,26 +231,14 @@ export function Fleet({ view, act, tail, busy }: Props) {
                   </span>
                 </td>
                 <td>
-                  <div class="actions">
-                    {(u.desired === "launched" ? ["stop"] : ["start"]).map((a) => (
-                      <button
-                        type="button"
-                        key={a}
-                        data-action={a}
-                        data-unit={u.name}
-                        disabled={busy.has(u.name)}
-                        onClick={() =>
-                          act(
-                            `/api/units/${encodeURIComponent(u.name)}/${a}`,
-                            `fleetctl ${a} ${u.name}`,
-                            u.name,
-                          )
-                        }
-                      >
-                        {a}
-                      </button>
-                    ))}
-                  </div>
+                  <Actions
+                    verbs={u.desired === "launched" ? ["stop"] : ["start"]}
+                    target={{ unit: u.name }}
+                    path={(a) => `/api/units/${encodeURIComponent(u.name)}/${a}`}
+                    label={(a) => `fleetctl ${a} ${u.name}`}
+                    act={act}
+                    busy={busy}
+                  />
                 </td>
               </tr>
             ))}
