@@ -1,6 +1,6 @@
 /** startDiscoveryServer: store + service + HTTP listener + GC, and a close() that stops all of them. */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenHttp } from "../host/index.js";
 import { type Clock, systemClock } from "./clock.js";
 import { gcInterval, startGc } from "./gc.js";
 import { openStore, parseStoreSpec } from "./open-store.js";
@@ -44,11 +44,6 @@ export const DEFAULTS = {
   holdMs: 60_000,
 };
 
-function hostForUrl(host: string): string {
-  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
-  return host.includes(":") ? `[${host}]` : host;
-}
-
 function formatDuration(ms: number): string {
   const units: [number, string][] = [
     [86_400_000, "d"],
@@ -68,27 +63,18 @@ export async function startDiscoveryServer(opts: DiscoveryServerOptions): Promis
   const store = await openStore(parseStoreSpec(opts.store), opts.onError);
   const metrics = createMetrics(() => store.stats(clock.now()));
   const http = createServer();
+  let url: string;
   try {
     // Stored before listening: clients queued on an inherited socket already hold their URLs.
     const now = clock.now();
     for (const { token, size } of opts.tokens ?? []) {
       await store.createToken({ token, size, createdAt: now, expiresAt: now + tokenTtlMs });
     }
-    await new Promise<void>((resolve, reject) => {
-      http.once("error", reject);
-      const listening = () => {
-        http.off("error", reject);
-        resolve();
-      };
-      if (opts.listenFd !== undefined) http.listen({ fd: opts.listenFd }, listening);
-      else http.listen(opts.listen.port, opts.listen.host, listening);
-    });
+    url = await listenHttp(http, opts.listen, opts.listenFd);
   } catch (err) {
     await store.close();
     throw err;
   }
-  const port = (http.address() as AddressInfo).port;
-  const url = `http://${hostForUrl(opts.listen.host)}:${port}`;
   const service = new DiscoveryService(
     store,
     clock,

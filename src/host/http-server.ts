@@ -1,5 +1,6 @@
 /** The pieces every shoal HTTP server shares: a bounded body reader and a reply writer. */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { ShoalError } from "../errors/index.js";
 
 export interface Reply {
@@ -44,4 +45,32 @@ export function writeReply(res: ServerResponse, reply: Reply, close = false): vo
     ...(close ? { connection: "close" } : {}),
   });
   res.end(reply.body);
+}
+
+/**
+ * Listens on `listen`, or on an inherited socket (`listenFd`, which `shoal up`
+ * binds so a server's URL is known before it has loaded); resolves with the
+ * URL clients use, `listen` naming its host.
+ */
+export async function listenHttp(
+  http: Server,
+  listen: { host: string; port: number },
+  listenFd?: number,
+): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    const listening = () => {
+      http.off("error", reject);
+      resolve();
+    };
+    if (listenFd !== undefined) http.listen({ fd: listenFd }, listening);
+    else http.listen(listen.port, listen.host, listening);
+  });
+  const wildcard = listen.host === "0.0.0.0" || listen.host === "::" || listen.host === "";
+  const host = wildcard
+    ? "127.0.0.1"
+    : listen.host.includes(":")
+      ? `[${listen.host}]`
+      : listen.host;
+  return `http://${host}:${(http.address() as AddressInfo).port}`;
 }

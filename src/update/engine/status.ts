@@ -37,6 +37,17 @@ export const IDLE: EngineState = {
   newSize: 0,
 };
 
+/** Back to IDLE with the offered update forgotten; the last check time is kept. */
+function idleAgain(state: EngineState): EngineState {
+  return {
+    ...state,
+    status: "UPDATE_STATUS_IDLE",
+    progress: 0,
+    newVersion: NO_VERSION,
+    newSize: 0,
+  };
+}
+
 export type EngineEvent =
   | { kind: "check"; at: number }
   | { kind: "noupdate" }
@@ -96,25 +107,9 @@ export function next(state: EngineState, event: EngineEvent): EngineState {
         ? state
         : { ...state, status: "UPDATE_STATUS_REPORTING_ERROR_EVENT" };
     case "reported":
-      return s === "UPDATE_STATUS_REPORTING_ERROR_EVENT"
-        ? {
-            ...state,
-            status: "UPDATE_STATUS_IDLE",
-            progress: 0,
-            newVersion: NO_VERSION,
-            newSize: 0,
-          }
-        : state;
+      return s === "UPDATE_STATUS_REPORTING_ERROR_EVENT" ? idleAgain(state) : state;
     case "reset":
       // ResetStatus: only from IDLE (nothing to do) and NEED_REBOOT (forget the pending update).
-      return s === "UPDATE_STATUS_UPDATED_NEED_REBOOT"
-        ? {
-            ...state,
-            status: "UPDATE_STATUS_IDLE",
-            progress: 0,
-            newVersion: NO_VERSION,
-            newSize: 0,
-          }
-        : state;
+      return s === "UPDATE_STATUS_UPDATED_NEED_REBOOT" ? idleAgain(state) : state;
   }
 }

@@ -1,6 +1,6 @@
 /** startUpdateServer: store + base releases + service + HTTP listener, and a close() that stops them. */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenHttp } from "../../host/index.js";
 import { createMetrics } from "./metrics.js";
 import { ensureBaseReleases } from "./releases.js";
 import { createHandler } from "./routes.js";
@@ -31,11 +31,6 @@ export interface UpdateServer {
 
 export const DEFAULT_PORT = 8088;
 
-function hostForUrl(host: string): string {
-  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
-  return host.includes(":") ? `[${host}]` : host;
-}
-
 export async function startUpdateServer(opts: UpdateServerOptions): Promise<UpdateServer> {
   const now = opts.now ?? Date.now;
   const store = await UpdateStore.open(opts.store);
@@ -43,16 +38,7 @@ export async function startUpdateServer(opts: UpdateServerOptions): Promise<Upda
   try {
     const { publicKey } = store.signingKey();
     await ensureBaseReleases(store, opts.baseVersion, now());
-    await new Promise<void>((resolve, reject) => {
-      http.once("error", reject);
-      const listening = () => {
-        http.off("error", reject);
-        resolve();
-      };
-      if (opts.listenFd !== undefined) http.listen({ fd: opts.listenFd }, listening);
-      else http.listen(opts.listen.port, opts.listen.host, listening);
-    });
-    const url = `http://${hostForUrl(opts.listen.host)}:${(http.address() as AddressInfo).port}`;
+    const url = await listenHttp(http, opts.listen, opts.listenFd);
     const metrics = createMetrics(store);
     const service = new UpdateService(
       store,
