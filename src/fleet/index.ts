@@ -9,7 +9,6 @@ export {
 export { type BlockOptions, FleetCtl } from "./ctl.js";
 export { connectCtl } from "./ctl-connect.js";
 export { Engine } from "./engine.js";
-export { startFleetd } from "./fleetd.js";
 export { renderTable, selectFields, type Table } from "./format.js";
 export {
   machineRows,

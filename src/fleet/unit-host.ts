@@ -1,7 +1,8 @@
 /**
  * What the fleet agent needs from the machine it runs on: install, start,
- * stop and remove units through the machine's init, read their states and
- * journal. The machine's MachineClient (src/machine) has exactly this shape.
+ * stop and remove units through the machine's init, and read their states.
+ * The machine's UnitControl (src/machine: the agent's own, for fleet.service
+ * inside it) and its socket client both have this shape.
  */
 import type { UnitState } from "../machine/index.js";
 
@@ -14,5 +15,4 @@ export interface UnitHost {
   start(unit: string): Promise<void>;
   stop(unit: string): Promise<void>;
   status(): Promise<{ units: HostUnitState[] }>;
-  journal(unit: string, opts: { lines?: number; follow?: boolean }): AsyncIterable<string>;
 }

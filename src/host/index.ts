@@ -7,5 +7,5 @@ export { isDebianLike, osRelease } from "./os-release.js";
 export { stateDir } from "./paths.js";
 export { type Privileges, privileges } from "./privileges.js";
 export { packageRoot, shoalArgv } from "./self.js";
-export { waitFor } from "./wait.js";
+export { untilAborted, waitFor } from "./wait.js";
 export { which } from "./which.js";

@@ -7,6 +7,7 @@
 export type { MachineMeta } from "../cloudconfig/index.js";
 export { type AgentOptions, runAgent } from "./agent/index.js";
 export { bootFinished, connectMachine } from "./control/client.js";
+export { signalNamed } from "./control/protocol.js";
 export type { BootState, MachineClient, MachineStatus, UnitState } from "./control/types.js";
 export {
   type ConfigDrive,

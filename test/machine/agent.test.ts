@@ -69,7 +69,7 @@ describe("shoal machine boot (process provider layout)", () => {
       active: "active",
       sub: "running",
     });
-    // fleet.service runs `shoal fleetd` (issue 6), which exists now.
+    // fleet.service runs fleetd inside the agent (issue 14).
     expect(unit(status.units, "fleet.service")).toMatchObject({ active: "active" });
     // etcd2.service is Type=notify and fleet.service comes After= it: fleet starts once etcd is ready.
     const at = (text: string, what: RegExp) =>
@@ -78,7 +78,7 @@ describe("shoal machine boot (process provider layout)", () => {
         .find((l) => what.test(l))
         ?.slice(0, 24);
     const ready = at(journalOf(m.dir, "etcd2.service"), /ready to serve client requests/) ?? "";
-    // fleet.service is active once spawned; fleetd's first line comes a moment later.
+    // fleet.service is active once its task runs; fleetd's first line comes a moment later.
     const fleetFirst = await waitFor("fleet.service's first journal line", () =>
       at(journalOf(m.dir, "fleet.service"), /./),
     );

@@ -20,7 +20,6 @@ export const COMMANDS: Record<string, CommandFactory> = {
   destroy: (io) => import("./destroy.js").then((m) => m.destroyCommand(io)),
   dashboard: (io) => import("./dashboard.js").then((m) => m.dashboardCommand(io)),
   discovery: (io, setExit) => import("./discovery.js").then((m) => m.discoveryCommand(io, setExit)),
-  fleetd: (io, setExit) => import("./fleetd.js").then((m) => m.fleetdCommand(io, setExit)),
   fleetctl: (io, setExit) => import("./fleetctl.js").then((m) => m.fleetctlCommand(io, setExit)),
   locksmithctl: (io, setExit) =>
     import("./locksmithctl.js").then((m) => m.locksmithctlCommand(io, setExit)),

@@ -92,6 +92,29 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
       });
   }
 
+  systemctl
+    .command("kill")
+    .description("send a signal to a unit's processes (to its task, for a unit run in the agent)")
+    .argument("<unit...>")
+    .addOption(dirOption())
+    .option("-s, --signal <signal>", "the signal: name (HUP, SIGHUP) or number", "SIGTERM")
+    .action(async (units: string[], opts: { dir?: string; signal: string }) => {
+      const { signalNamed } = await load();
+      const signal = signalNamed(opts.signal);
+      if (!signal) throw new UsageError(`Failed to parse signal string ${opts.signal}.`);
+      const client = await connect(machineDir(io, opts.dir));
+      let code = 0;
+      for (const name of units.map(withSuffix)) {
+        try {
+          await client.kill(name, signal);
+        } catch (err) {
+          io.stderr.write(`${(err as Error).message}\n`);
+          code = 1;
+        }
+      }
+      setExit(code);
+    });
+
   machine
     .command("journalctl")
     .description("show a unit's journal")

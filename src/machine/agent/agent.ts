@@ -16,14 +16,14 @@ import { machinePaths, unitDirs } from "../layout.js";
 import { writeMachineBin } from "../shell.js";
 import { builtinUnits, type MachineContext } from "../units/index.js";
 import { etcdEndpoints } from "./endpoints.js";
-import { controlHandler } from "./handlers.js";
+import { controlHandler, localUnits } from "./handlers.js";
 import { writeScriptUnit } from "./script-unit.js";
 
 export interface AgentOptions {
   machineDir: string;
   /** The machine's `/`: machineDir/root (process provider) or `/` (namespace provider). */
   root?: string;
-  /** How to run this shoal, and the commands it has (for `ExecStart=shoal fleetd`). */
+  /** How to run this shoal, and the commands it has (for `ExecStart=shoal locksmithd`). */
   shoal: { argv: string[]; commands: string[] };
   version: string;
 }
@@ -105,6 +105,7 @@ export class Agent {
       reaper: this.reaper,
     });
     this.ctx.etcdEndpoints = () => etcdEndpoints(this.init, this.ctx);
+    this.ctx.units = localUnits(this);
   }
 
   /** The agent's markers, and the image files a fresh boot starts from. */

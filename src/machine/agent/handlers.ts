@@ -1,8 +1,9 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeMachineFile } from "../apply.js";
-import type { Request } from "../control/protocol.js";
+import { type Request, unitName } from "../control/protocol.js";
 import type { ControlHandler } from "../control/server.js";
+import type { UnitControl } from "../control/types.js";
 import { MachineError } from "../errors.js";
 import { readJournal } from "../init/journal.js";
 import { unitDirs } from "../layout.js";
@@ -40,6 +41,9 @@ const handlers: { [O in Op]: Handler<O> } = {
   stop: async (agent, { unit }) => {
     await agent.init.stop(unit);
   },
+  kill: async (agent, { unit, signal }) => {
+    agent.init.kill(unit, signal);
+  },
   install: async (agent, { unit, content, runtime }) => {
     const dirs = unitDirs(agent.root);
     writeMachineFile("/", join(runtime ? dirs.run : dirs.etc, unit), content, 0o644);
@@ -72,6 +76,33 @@ export function controlHandler(agent: Agent): ControlHandler {
       agent.journal.on("line", onLine);
       await Promise.race([closed, agent.finished]);
       agent.journal.off("line", onLine);
+    },
+  };
+}
+
+/**
+ * The unit requests of the control socket for a service inside the agent
+ * (fleet.service): the same handlers and checks, without a socket between.
+ */
+export function localUnits(agent: Agent): UnitControl {
+  return {
+    status: async () => agent.status(),
+    start: async (unit) => {
+      await handlers.start(agent, { op: "start", unit: unitName(unit) });
+    },
+    stop: async (unit) => {
+      await handlers.stop(agent, { op: "stop", unit: unitName(unit) });
+    },
+    install: async (unit, content, opts) => {
+      await handlers.install(agent, {
+        op: "install",
+        unit: unitName(unit),
+        content,
+        runtime: opts?.runtime,
+      });
+    },
+    remove: async (unit) => {
+      await handlers.remove(agent, { op: "remove", unit: unitName(unit) });
     },
   };
 }

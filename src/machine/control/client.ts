@@ -72,6 +72,9 @@ export async function connectMachine(machineDir: string): Promise<MachineClient>
     stop: unit("stop"),
     restart: unit("restart"),
     remove: unit("remove"),
+    kill: async (name, signal) => {
+      await call(socketPath, { op: "kill", unit: name, signal });
+    },
     install: async (name, content, opts) => {
       await call(socketPath, { op: "install", unit: name, content, runtime: opts?.runtime });
     },

@@ -5,12 +5,14 @@
  * streams `{"line":"..."}` lines, then `{"ok":true}` unless it follows.
  * `wait-boot` answers with the status once the boot is over (a long poll).
  */
+import { constants } from "node:os";
 import { InputError } from "../../errors/index.js";
 
 export type Request =
   | { op: "status" | "wait-boot" }
   | { op: "start" | "stop" | "restart" | "remove"; unit: string }
   | { op: "install"; unit: string; content: string; runtime?: boolean }
+  | { op: "kill"; unit: string; signal: NodeJS.Signals }
   | { op: "journal"; unit: string; lines?: number; follow?: boolean }
   | { op: "reprovision" }
   | { op: "halt" };
@@ -21,6 +23,21 @@ export type Reply =
   | { line: string };
 
 const UNIT_NAME = /^[A-Za-z0-9:_.@\\-]+\.(service|socket|target|timer|path|mount)$/;
+
+/** `value` as a unit name the agent accepts; throws naming the field. */
+export function unitName(value: unknown): string {
+  if (typeof value !== "string" || !UNIT_NAME.test(value))
+    throw new InputError(`bad request: field "unit" must be a unit name like foo.service`);
+  return value;
+}
+
+/** A signal by name (SIGHUP, HUP) or number (1), as `systemctl kill -s` takes it; undefined if none. */
+export function signalNamed(value: string): NodeJS.Signals | undefined {
+  const names = Object.keys(constants.signals) as NodeJS.Signals[];
+  if (/^\d+$/.test(value)) return names.find((n) => constants.signals[n] === Number(value));
+  const name = (value.toUpperCase().startsWith("SIG") ? value : `SIG${value}`).toUpperCase();
+  return names.find((n) => n === name);
+}
 
 /** Parses and checks one request line; throws with a message naming the field. */
 export function parseRequest(text: string): Request {
@@ -33,11 +50,7 @@ export function parseRequest(text: string): Request {
   }
   if (!raw || typeof raw !== "object") throw new InputError("bad request: not an object");
   const r = raw as Record<string, unknown>;
-  const unit = () => {
-    if (typeof r.unit !== "string" || !UNIT_NAME.test(r.unit))
-      throw new InputError(`bad request: field "unit" must be a unit name like foo.service`);
-    return r.unit;
-  };
+  const unit = () => unitName(r.unit);
   switch (r.op) {
     case "status":
     case "wait-boot":
@@ -60,6 +73,12 @@ export function parseRequest(text: string): Request {
         content: r.content,
         runtime: r.runtime as boolean | undefined,
       };
+    case "kill": {
+      const signal = typeof r.signal === "string" ? signalNamed(r.signal) : undefined;
+      if (!signal)
+        throw new InputError(`bad request: field "signal" must be a signal name like SIGHUP`);
+      return { op: "kill", unit: unit(), signal };
+    }
     case "journal":
       if (r.lines !== undefined && !(Number.isInteger(r.lines) && (r.lines as number) >= 0))
         throw new InputError(`bad request: field "lines" must be a non-negative integer`);

@@ -26,14 +26,20 @@ export interface MachineStatus {
   units: UnitState[];
 }
 
-export interface MachineClient {
+/** What a service inside the agent (fleet) does with the machine's units. */
+export interface UnitControl {
   status(): Promise<MachineStatus>;
   start(unit: string): Promise<void>;
   stop(unit: string): Promise<void>;
-  restart(unit: string): Promise<void>;
   /** Writes a unit file (fleet uses this); runtime puts it under /run. */
   install(unit: string, content: string, opts?: { runtime?: boolean }): Promise<void>;
   remove(unit: string): Promise<void>;
+}
+
+export interface MachineClient extends UnitControl {
+  restart(unit: string): Promise<void>;
+  /** `systemctl kill -s SIGNAL`: the signal to the unit's processes (or its in-process task). */
+  kill(unit: string, signal: NodeJS.Signals): Promise<void>;
   journal(unit: string, opts: { lines?: number; follow?: boolean }): AsyncIterable<string>;
   /** Re-reads user-data and applies it (shoal provision). */
   reprovision(): Promise<void>;

@@ -8,6 +8,7 @@
  * an uncaught error came from.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { InputError, ShoalError } from "../../errors/index.js";
 import type { InProcessService, ServiceIO } from "../units/index.js";
 import type { Proc } from "./process.js";
 import type { ExitStatus } from "./restart.js";
@@ -35,23 +36,37 @@ function routeUncaught(): void {
   }
 }
 
+/** A line for the unit's journal: shoal's own errors as the CLI words them, others with their class. */
 function describe(err: unknown): string {
+  if (err instanceof InputError) return err.describe();
+  if (err instanceof ShoalError) return err.message;
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
 const CLEAN: ExitStatus = { code: 0, signal: null };
 const FAILED: ExitStatus = { code: 1, signal: null };
 const TERMINATED: ExitStatus = { code: null, signal: "SIGTERM" };
-const KILLED: ExitStatus = { code: null, signal: "SIGKILL" };
+
+/** Signals whose default action leaves a process running (signal(7)). */
+const IGNORED_BY_DEFAULT = new Set<NodeJS.Signals>(["SIGCHLD", "SIGCONT", "SIGURG", "SIGWINCH"]);
+/** Signals that pause a process: a task cannot be paused. */
+const PAUSING = new Set<NodeJS.Signals>(["SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU"]);
 
 /**
  * Runs `service` as a unit's main process. `abort("stop")` aborts its
  * signal and lets it finish; `abort("kill")` gives up on it at once (its
- * later errors are only journalled), as SIGKILL ends a process.
+ * later errors are only journalled) and aborts its `killed` signal, as
+ * SIGKILL ends a process. `signal(sig)` delivers `systemctl kill -s`; false
+ * for a signal that would pause a process, which a task cannot do.
  */
-export function startInProcess(service: InProcessService, io: Omit<ServiceIO, "signal">): Proc {
+export function startInProcess(
+  service: InProcessService,
+  io: Omit<ServiceIO, "signal" | "killed" | "onSignal">,
+): Proc {
   routeUncaught();
   const controller = new AbortController();
+  const killer = new AbortController();
+  const handlers = new Map<NodeJS.Signals, () => void>();
   let settle: (exit: ExitStatus) => void = () => {};
   const exited = new Promise<ExitStatus>((resolve) => {
     settle = resolve;
@@ -68,9 +83,21 @@ export function startInProcess(service: InProcessService, io: Omit<ServiceIO, "s
     if (!(stopped && err instanceof Error && err.name === "AbortError")) io.log(describe(err));
     end(stopped ? TERMINATED : FAILED);
   };
+  const kill = (signal: NodeJS.Signals) => {
+    end({ code: null, signal });
+    controller.abort();
+    killer.abort();
+  };
   owner.run(fail, () => {
     Promise.resolve()
-      .then(() => service({ ...io, signal: controller.signal }))
+      .then(() =>
+        service({
+          ...io,
+          signal: controller.signal,
+          killed: killer.signal,
+          onSignal: (sig, handler) => handlers.set(sig, handler),
+        }),
+      )
       .then(() => end(controller.signal.aborted ? TERMINATED : CLEAN), fail);
   });
   return {
@@ -78,8 +105,25 @@ export function startInProcess(service: InProcessService, io: Omit<ServiceIO, "s
     exited,
     inProcess: {
       abort(how) {
-        if (how === "kill") end(KILLED);
-        controller.abort();
+        if (how === "kill") kill("SIGKILL");
+        else controller.abort();
+      },
+      signal(sig) {
+        if (PAUSING.has(sig) && !handlers.has(sig)) return false;
+        if (over) return true;
+        const handler = handlers.get(sig);
+        if (handler && sig !== "SIGKILL") {
+          // In the task's context: a throw from the handler fails the unit, as one from a timer does.
+          owner.run(fail, () => {
+            try {
+              handler();
+            } catch (err) {
+              fail(err);
+            }
+          });
+        } else if (sig === "SIGTERM" || sig === "SIGINT") controller.abort();
+        else if (!IGNORED_BY_DEFAULT.has(sig)) kill(sig);
+        return true;
       },
     },
   };

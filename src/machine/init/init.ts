@@ -161,6 +161,21 @@ export class Init {
     return this.start(name);
   }
 
+  /**
+   * `systemctl kill -s SIGNAL`: the signal to every process of the unit (its
+   * Restart= decides what follows should they end). An in-process service
+   * gets it through its handler.
+   */
+  kill(name: string, signal: NodeJS.Signals): void {
+    const rt = this.units.get(name);
+    if (!rt || (!rt.main && rt.groups.size === 0))
+      throw new MachineError(`Failed to kill unit ${name}: No process to kill`);
+    if (!this.supervisor.kill(rt, signal))
+      throw new MachineError(
+        `Failed to kill unit ${name}: ${signal} would pause a process, and ${name} runs inside the agent`,
+      );
+  }
+
   /** systemctl's job verbs, as cloud-config's `command:` uses them. */
   async command(name: string, verb: string): Promise<boolean> {
     switch (verb) {

@@ -11,8 +11,8 @@ export interface Proc {
   /** The process's id; the agent's own for an in-process service. */
   pid: number;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Set for an in-process service: it has no process group, it is ended through this. */
-  inProcess?: { abort(how: "stop" | "kill"): void };
+  /** Set for an in-process service: it has no process group, it is ended and signalled through this. */
+  inProcess?: { abort(how: "stop" | "kill"): void; signal(sig: NodeJS.Signals): boolean };
 }
 
 /** What finding a unit's program needs: the machine root, and how to run shoal itself. */

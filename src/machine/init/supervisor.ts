@@ -190,6 +190,15 @@ export class Supervisor<U extends SupervisedUnit> {
     }
   }
 
+  /**
+   * `systemctl kill`: the signal to each of the unit's process groups and to
+   * its in-process task; false when the task cannot take it (a pausing signal).
+   */
+  kill(unit: U, signal: NodeJS.Signals): boolean {
+    for (const g of unit.groups) signalGroup(g, signal);
+    return unit.main?.inProcess?.signal(signal) ?? true;
+  }
+
   /** SIGKILL to every process group of the unit (as systemd does once its main process is gone). */
   killGroups(unit: U): void {
     for (const g of unit.groups) {

@@ -1,3 +1,4 @@
+import type { UnitControl } from "../control/types.js";
 import type { EtcdRole } from "../datasource.js";
 
 /** What a machine knows about itself, for the built-in units and the init. */
@@ -14,8 +15,13 @@ export interface MachineContext {
   etcdEndpoints?: () => string[];
   /** This boot's id (a new one each boot), as update_engine sends it. */
   bootId?: string;
-  /** How to run shoal itself (`shoal fleetd` in fleet.service), and which commands it has. */
+  /** How to run shoal itself (`shoal locksmithd`), and which commands it has. */
   shoal: { argv: string[]; commands: string[] };
+  /**
+   * The machine's units as its control socket serves them, without the
+   * socket: for services of the agent (fleet.service runs units through it).
+   */
+  units?: UnitControl;
 }
 
 /** A unit this machine ships, as data: its unit file, and a last word on how its process runs. */
@@ -43,6 +49,19 @@ export interface ServiceIO {
   env: Record<string, string>;
   /** Aborted when the unit stops: the service returns (or throws) soon after. */
   signal: AbortSignal;
+  /**
+   * Aborted when the init gives up on the service, as SIGKILL ends a process
+   * (TimeoutStopSec= passed, `systemctl kill -s KILL`): drop at once what a
+   * killed process would lose (connections, listeners, timers), nothing more.
+   */
+  killed: AbortSignal;
+  /**
+   * Handles a signal `systemctl kill -s SIGNAL` sends the unit. A signal the
+   * service does not handle does what it does to a process: SIGTERM and
+   * SIGINT stop it, those a process ignores by default are ignored, any
+   * other ends it as killed by that signal.
+   */
+  onSignal(signal: NodeJS.Signals, handler: () => void): void;
   /** One line in the unit's journal. */
   log(line: string): void;
   ctx: MachineContext;

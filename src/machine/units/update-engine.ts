@@ -1,14 +1,7 @@
 import { readFileSync } from "node:fs";
+import { untilAborted } from "../../host/index.js";
 import { inRoot, machinePaths } from "../layout.js";
 import type { BuiltinUnit, ServiceIO } from "./context.js";
-
-/** Resolves once the service is asked to stop. */
-function untilAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener("abort", () => resolve(), { once: true });
-  });
-}
 
 function readText(path: string): string | undefined {
   try {
