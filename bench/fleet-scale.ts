@@ -3,7 +3,7 @@
  * registry writes `fleetctl start` makes, then the engine and 3 agents),
  * against the same 500 units installed and started directly through the
  * machines' own agents (no fleet): the figure is fleet's overhead over the
- * machine layer. Also prints each fleetd's memory with 500 units loaded.
+ * machine layer. Also prints each agent's memory (fleetd runs inside it) with 500 units loaded.
  * Upstream advised against more than 1000 units or 100 machines.
  */
 import { readFileSync } from "node:fs";
@@ -24,7 +24,7 @@ function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
-async function fleetdMemory(cluster: BenchCluster): Promise<string> {
+async function agentMemory(cluster: BenchCluster): Promise<string> {
   const parts: string[] = [];
   for (const name of cluster.names) {
     const client = await connectMachine(cluster.machineDir(name));
@@ -48,7 +48,7 @@ async function viaFleet(cluster: BenchCluster): Promise<number> {
     200,
   );
   const seconds = (performance.now() - start) / 1000;
-  console.log(`  fleetd memory with ${COUNT} units: ${await fleetdMemory(cluster)}`);
+  console.log(`  agent (with fleetd) memory with ${COUNT} units: ${await agentMemory(cluster)}`);
   await Promise.all(names.map((n) => cluster.registry.destroyJob(n)));
   await until(
     async () => ((await cluster.registry.snapshot()).states.length === 0 ? true : undefined),
@@ -88,7 +88,7 @@ async function direct(cluster: BenchCluster): Promise<number> {
 
 const cluster = await upCluster({ subnet: "172.21.64.0/24", agentTtl: "30s", reconcileSeconds: 2 });
 try {
-  console.log(`fleetd memory, idle: ${await fleetdMemory(cluster)}`);
+  console.log(`agent (with fleetd) memory, idle: ${await agentMemory(cluster)}`);
   await compare({
     title: `seconds to ${COUNT} units launched across 3 machines`,
     unit: "s",

@@ -4,7 +4,7 @@
  * every machine runs a member) is brought up and left to settle; then, for
  * each machine, every process in its tree is read from /proc: etcd's own
  * resident memory is the anchor, and shoal's share is everything else in
- * the machine (agent, fleetd, the init, wrappers). RSS counts pages shared
+ * the machine (the agent with fleetd inside, the init, wrappers). RSS counts pages shared
  * with other processes (Node's own binary) in full; PSS divides them among
  * their users, so it is printed too. Goal: shoal's share at most 48 MB RSS.
  * PROVIDER=process|namespace|rootless (default auto), SETTLE_S (default 10).

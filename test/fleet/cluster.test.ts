@@ -1,17 +1,17 @@
 /**
  * The issue's end-to-end tests: a real 3-machine cluster (`shoal up`,
  * process provider, real etcd members), fleetctl driven from core-02 as a
- * user would, fleetd in every machine as its built-in fleet.service.
+ * user would, fleetd in every machine's agent as its built-in fleet.service.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DiscoveryServer, startDiscoveryServer } from "../../src/discovery/index.js";
 import { currentState, Registry } from "../../src/fleet/index.js";
-import { connectMachine } from "../../src/machine/index.js";
+import { connectMachine, type UnitState } from "../../src/machine/index.js";
 import { waitFor } from "../e2e/harness/index.js";
 import { type CliResult, shoal } from "../helpers/cli.js";
 
@@ -54,12 +54,12 @@ const cli = (args: string[]) => shoal(args, { cwd: dir, env });
 const fleetctl = (...args: string[]) => cli(["ssh", "core-02", "--", `fleetctl ${args.join(" ")}`]);
 
 /**
- * The same fleetctl through core-02's own command (machineDir/bin/fleetctl,
- * first on the PATH of its shell) without the ssh hop, to keep the suite fast.
+ * A machine's own command (machineDir/bin/fleetctl, systemctl, ..., first on
+ * the PATH of its shell) without the ssh hop, to keep the suite fast.
  */
-function fleetctlOn(machine: string, ...args: string[]): Promise<CliResult> {
+function onMachine(machine: string, command: string, ...args: string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(dir, ".shoal", "machines", machine, "bin", "fleetctl"), args, {
+    const child = spawn(join(dir, ".shoal", "machines", machine, "bin", command), args, {
       env,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -75,6 +75,10 @@ function fleetctlOn(machine: string, ...args: string[]): Promise<CliResult> {
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+const fleetctlOn = (machine: string, ...args: string[]) => onMachine(machine, "fleetctl", ...args);
+const systemctlOn = (machine: string, ...args: string[]) =>
+  onMachine(machine, "systemctl", ...args);
 
 function unitFile(name: string, text: string): string {
   const path = join(dir, name);
@@ -94,6 +98,17 @@ async function launchedOn(unit: string): Promise<string | undefined> {
   return state?.active === "active" ? machineOf(job.target) : undefined;
 }
 
+/** The machine other than `from` where the unit is launched, once it is. */
+function launchedOff(unit: string, from: string, timeoutMs: number): Promise<string> {
+  return waitFor(
+    async () => {
+      const m = await launchedOn(unit);
+      return m !== undefined && m !== from && m;
+    },
+    { what: `${unit} launched off ${from}`, timeoutMs, intervalMs: 100 },
+  );
+}
+
 /** The process running a unit, as the machine's own agent says. */
 async function pidOf(machine: string, unit: string): Promise<number | undefined> {
   const client = await connectMachine(join(dir, ".shoal", "machines", machine));
@@ -102,6 +117,20 @@ async function pidOf(machine: string, unit: string): Promise<number | undefined>
   } finally {
     client.close();
   }
+}
+
+/** A unit as the machine's own agent reports it. */
+async function stateOf(machine: string, unit: string): Promise<UnitState | undefined> {
+  const client = await connectMachine(join(dir, ".shoal", "machines", machine));
+  try {
+    return (await client.status()).units.find((x) => x.name === unit);
+  } finally {
+    client.close();
+  }
+}
+
+function agentPidOf(machine: string): number {
+  return Number(readFileSync(join(dir, ".shoal", "machines", machine, "agent.pid"), "utf8"));
 }
 
 async function journalOf(machine: string, unit: string): Promise<string[]> {
@@ -467,11 +496,16 @@ describe("fleet on a 3-machine cluster", () => {
     });
   });
 
-  it("fleetd says what it ignores at boot, dumps its state on SIGUSR1 and reloads on SIGHUP", async () => {
+  it("fleetd says what it ignores at boot, dumps its state on systemctl kill -s USR1 and reloads on -s HUP", async () => {
     const boot = await journalOf("core-01", "fleet.service");
     expect(boot.some((l) => l.includes("fleetd: not supported, ignored: verbosity:"))).toBe(true);
-    const pid = (await pidOf("core-01", "fleet.service")) as number;
-    process.kill(pid, "SIGUSR1");
+    // fleetd runs inside the agent: fleet.service's MainPID is the agent's, one process a machine.
+    const agent = agentPidOf("core-01");
+    expect(await pidOf("core-01", "fleet.service")).toBe(agent);
+    expect(await systemctlOn("core-01", "kill", "-s", "USR1", "fleet")).toMatchObject({
+      code: 0,
+      stderr: "",
+    });
     const dump = await waitFor(
       async () =>
         (await journalOf("core-01", "fleet.service")).find((l) => l.includes("fleetd: state {")),
@@ -482,17 +516,109 @@ describe("fleet on a 3-machine cluster", () => {
       api: string[];
     };
     expect(state.api[0]).toMatch(/^unix:\/\/.*core-01\/root\/var\/run\/fleet\.sock$/);
-    process.kill(pid, "SIGHUP");
+    expect(await systemctlOn("core-01", "kill", "-s", "SIGHUP", "fleet.service")).toMatchObject({
+      code: 0,
+    });
     await waitFor(
       async () =>
         (await journalOf("core-01", "fleet.service")).some((l) => l.includes("fleetd: reloaded")),
       { what: "fleetd reloaded" },
     );
-    // Same process, still a machine of the cluster, still answering on its socket.
-    expect(await pidOf("core-01", "fleet.service")).toBe(pid);
+    // Still running, still a machine of the cluster, still answering on its socket.
+    expect(await stateOf("core-01", "fleet.service")).toMatchObject({ active: "active" });
     expect(
       (await fleetctlOn("core-01", "list-machines", "--no-legend")).stdout.split("\n"),
     ).toHaveLength(4);
+    // A signal that would pause a process cannot pause a task of the agent: said, nothing done.
+    expect(await systemctlOn("core-01", "kill", "-s", "STOP", "fleet")).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        "Failed to kill unit fleet.service: SIGSTOP would pause a process, and fleet.service runs inside the agent\n",
+    });
+    expect(await systemctlOn("core-01", "kill", "-s", "NOPE", "fleet")).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("Failed to parse signal string NOPE."),
+    });
+  });
+
+  it("systemctl stop fleet purges (the machine leaves fleet at once, its units move), start brings it back", async () => {
+    const unit = "stopper.service";
+    unitFile(unit, "[Service]\nExecStart=/bin/sleep 1000\n");
+    expect((await fleetctlOn("core-02", "start", join(dir, unit))).code).toBe(0);
+    const from = (await launchedOn(unit)) as string;
+    const etcdPid = await pidOf(from, "etcd2.service");
+    const agent = agentPidOf(from);
+    expect(await systemctlOn(from, "stop", "fleet")).toMatchObject({ code: 0, stderr: "" });
+    expect(await stateOf(from, "fleet.service")).toMatchObject({ active: "inactive" });
+    // The purge unloaded the unit and revoked the lease before the stop returned.
+    expect(await pidOf(from, unit)).toBeUndefined();
+    expect((await registry.machines()).map((m) => m.hostname)).not.toContain(from);
+    const to = await launchedOff(unit, from, 20_000);
+    expect(NAMES).toContain(to);
+    // Nothing else in the machine stopped: the same agent, the same etcd member.
+    expect(agentPidOf(from)).toBe(agent);
+    expect(await pidOf(from, "etcd2.service")).toBe(etcdPid);
+    const journal = await onMachine(from, "journalctl", "-u", "fleet");
+    expect(journal.stdout).toContain("fleetd: shutting down, unloading local units");
+    expect(journal.stdout).toContain("Stopped fleet daemon.");
+
+    expect(await systemctlOn(from, "start", "fleet")).toMatchObject({ code: 0, stderr: "" });
+    await waitFor(async () => (await registry.machines()).length === 3, {
+      what: `${from} back in fleet`,
+      timeoutMs: 20_000,
+    });
+    expect((await fleetctlOn(to, "destroy", unit)).code).toBe(0);
+  });
+
+  it("a bad fleet setting fails fleet.service alone; Restart= brings fleet back once it is fixed", async () => {
+    const m = "core-03";
+    const dropIn = join(
+      dir,
+      ".shoal",
+      "machines",
+      m,
+      "root",
+      "etc",
+      "systemd",
+      "system",
+      "fleet.service.d",
+      "90-ttl.conf",
+    );
+    const etcdPid = await pidOf(m, "etcd2.service");
+    const agent = agentPidOf(m);
+    mkdirSync(dirname(dropIn), { recursive: true });
+    writeFileSync(dropIn, "[Service]\nEnvironment=FLEET_AGENT_TTL=soon\n");
+    try {
+      expect((await systemctlOn(m, "restart", "fleet")).code).toBe(0);
+      await waitFor(
+        async () =>
+          (await journalOf(m, "fleet.service")).some((l) =>
+            l.includes("Main process exited, code=exited, status=1"),
+          ),
+        { what: "fleet.service failing on its setting", timeoutMs: 10_000 },
+      );
+      const journal = (await journalOf(m, "fleet.service")).join("\n");
+      expect(journal).toContain('bad duration "soon"');
+      expect(journal).toContain('(key "FLEET_AGENT_TTL")');
+      expect(await stateOf(m, "fleet.service")).toMatchObject({
+        active: "activating",
+        sub: "auto-restart",
+      });
+      // The rest of the machine runs on: its agent, its etcd member.
+      expect(agentPidOf(m)).toBe(agent);
+      expect(await pidOf(m, "etcd2.service")).toBe(etcdPid);
+      expect((await cli(["status", m])).stdout).toMatch(new RegExp(`${m}\\s+running`));
+    } finally {
+      rmSync(dropIn, { force: true });
+    }
+    // The next restart (RestartSec=10s) reads the unit again, without the drop-in.
+    await waitFor(async () => (await registry.machines()).length === 3, {
+      what: `${m} back in fleet`,
+      timeoutMs: 30_000,
+    });
+    expect(await stateOf(m, "fleet.service")).toMatchObject({ active: "active" });
+    expect((await journalOf(m, "fleet.service")).join("\n")).toContain("Scheduled restart job");
   });
 
   it("keeps units running when the etcd leader's etcd is killed, and answers after the election", async () => {
@@ -543,20 +669,15 @@ describe("fleet on a 3-machine cluster", () => {
     expect((await fleetctlOn("core-02", "destroy", unit)).code).toBe(0);
   });
 
-  it("a SIGKILLed fleetd's units move, and the restarted fleetd unloads what left its machine", async () => {
+  it("a killed fleet.service's units move, and the restarted fleetd unloads what left its machine", async () => {
     const unit = "orphan.service";
     unitFile(unit, "[Service]\nExecStart=/bin/sleep 1000\n");
     expect((await fleetctlOn("core-02", "start", join(dir, unit))).code).toBe(0);
     const from = (await launchedOn(unit)) as string;
-    const fleetdPid = (await pidOf(from, "fleet.service")) as number;
-    process.kill(fleetdPid, "SIGKILL");
-    const to = await waitFor(
-      async () => {
-        const m = await launchedOn(unit);
-        return m !== undefined && m !== from && m;
-      },
-      { what: `${unit} launched off ${from}`, timeoutMs: 30_000, intervalMs: 100 },
-    );
+    const agent = agentPidOf(from);
+    // As SIGKILL ends a fleetd process: its etcd connection drops, nothing is revoked or unloaded.
+    expect(await systemctlOn(from, "kill", "-s", "KILL", "fleet")).toMatchObject({ code: 0 });
+    const to = await launchedOff(unit, from, 30_000);
     expect(NAMES).toContain(to);
     // The init restarts fleet.service (RestartSec=10s); the new fleetd finds the unit its
     // predecessor loaded, sees it scheduled elsewhere, and stops it: it never runs twice.
@@ -565,7 +686,11 @@ describe("fleet on a 3-machine cluster", () => {
       timeoutMs: 40_000,
       intervalMs: 200,
     });
-    expect(await pidOf(from, "fleet.service")).not.toBe(fleetdPid);
+    expect((await journalOf(from, "fleet.service")).join("\n")).toContain(
+      "Main process exited, code=killed, signal=KILL",
+    );
+    // Only fleet.service was killed: the machine's agent is the same process.
+    expect(agentPidOf(from)).toBe(agent);
     expect(await launchedOn(unit)).toBe(to);
     expect((await fleetctlOn(to, "destroy", unit)).code).toBe(0);
     await waitFor(async () => (await registry.machines()).length === 3, {
@@ -581,20 +706,10 @@ describe("fleet on a 3-machine cluster", () => {
     });
     const from = (await launchedOn("survivor.service")) as string;
     const live = (await registry.machines()).map((m) => m.hostname);
-    const pid = Number(readFileSync(join(dir, ".shoal", "machines", from, "agent.pid"), "utf8"));
-    process.kill(pid, "SIGKILL");
-    const to = await waitFor(
-      async () => {
-        const m = await launchedOn("survivor.service");
-        return m !== undefined && m !== from && m;
-      },
-      {
-        what: "survivor.service launched off the killed machine",
-        timeoutMs: 30_000,
-        intervalMs: 100,
-      },
-    );
+    process.kill(agentPidOf(from), "SIGKILL");
+    const to = await launchedOff("survivor.service", from, 30_000);
     expect(live).toContain(to);
+    expect((await cli(["status", from])).stdout).toMatch(new RegExp(`${from}\\s+aborted`));
     // The killed machine's key expired: only live machines are listed.
     expect((await registry.machines()).map((m) => m.hostname)).not.toContain(from);
     expect((await fleetctlOn(to, "destroy", "survivor")).code).toBe(0);
@@ -615,13 +730,7 @@ describe("fleet on a 3-machine cluster", () => {
     expect(halted.code).toBe(0);
     // fleetd's purge on SIGTERM revoked its lease: the machine is gone at once, not after agent_ttl.
     expect((await registry.machines()).map((m) => m.hostname)).not.toContain(from);
-    const to = await waitFor(
-      async () => {
-        const m = await launchedOn(unit);
-        return m !== undefined && m !== from && m;
-      },
-      { what: `${unit} launched off ${from}`, timeoutMs: 20_000, intervalMs: 50 },
-    );
+    const to = await launchedOff(unit, from, 20_000);
     expect(NAMES).toContain(to);
   });
 });

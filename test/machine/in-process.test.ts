@@ -129,11 +129,21 @@ describe("in-process services", () => {
     expect(runs).toBe(2);
   });
 
-  it("a task that ignores the abort is given up after TimeoutStopSec=", async () => {
+  it("a task that ignores the abort is given up after TimeoutStopSec=, its killed signal aborted", async () => {
     const clock = new ManualClock();
+    let killed: AbortSignal | undefined;
     const { init, dir, journal } = initOn(
       cleanups,
-      [service("stubborn.service", () => new Promise<void>(() => {}), "TimeoutStopSec=1h\n")],
+      [
+        service(
+          "stubborn.service",
+          (io) => {
+            killed = io.killed;
+            return new Promise<void>(() => {});
+          },
+          "TimeoutStopSec=1h\n",
+        ),
+      ],
       {},
       clock,
     );
@@ -145,13 +155,89 @@ describe("in-process services", () => {
     await new Promise((r) => setImmediate(r));
     expect(stopped).toBe(false);
     expect(unitStatus(init, "stubborn.service").active).toBe("deactivating");
+    expect(killed?.aborted).toBe(false);
     clock.advance(3_600_000);
     await stop;
+    expect(killed?.aborted).toBe(true);
     expect(unitStatus(init, "stubborn.service")).toEqual({ active: "inactive", sub: "dead" });
     await journal.flush();
     expect(journalOf(dir, "stubborn.service")).toContain(
       "State 'stop-sigterm' timed out. Killing.",
     );
+  });
+
+  it("systemctl kill: a handled signal reaches the task, SIGTERM stops it, SIGKILL and unhandled ones end it", async () => {
+    const heard: string[] = [];
+    const killedSeen: boolean[] = [];
+    const listening = async ({ signal, killed, onSignal, log }: ServiceIO) => {
+      onSignal("SIGHUP", () => heard.push("SIGHUP"));
+      onSignal("SIGUSR1", () => {
+        throw new Error("dump failed");
+      });
+      await untilAborted(signal);
+      killedSeen.push(killed.aborted);
+      log("unwound");
+    };
+    const { init, dir, journal } = initOn(cleanups, [
+      service("ear.service", listening),
+      service("deaf.service", listening),
+      service("gone.service", async () => {}),
+    ]);
+    const start = async (name: string) => {
+      expect(await init.start(name)).toBe(true);
+      expect(unitStatus(init, name)).toEqual({ active: "active", sub: "running" });
+    };
+    await start("ear.service");
+    init.kill("ear.service", "SIGHUP");
+    init.kill("ear.service", "SIGWINCH"); // ignored by default, as by a process
+    expect(heard).toEqual(["SIGHUP"]);
+    expect(() => init.kill("ear.service", "SIGSTOP")).toThrow(
+      "Failed to kill unit ear.service: SIGSTOP would pause a process, and ear.service runs inside the agent",
+    );
+    expect(unitStatus(init, "ear.service")).toEqual({ active: "active", sub: "running" });
+    init.kill("ear.service", "SIGTERM");
+    await waitFor("ear to stop", () => unitStatus(init, "ear.service").sub !== "running");
+    expect(unitStatus(init, "ear.service")).toMatchObject({
+      active: "failed",
+      reason: "main process killed by SIGTERM",
+    });
+    expect(killedSeen).toEqual([false]);
+
+    // A throw from a handler fails the unit, as a throw from the task's timers does.
+    await start("ear.service");
+    init.kill("ear.service", "SIGUSR1");
+    await waitFor("ear to fail", () => unitStatus(init, "ear.service").active === "failed");
+    expect(unitStatus(init, "ear.service").reason).toBe("main process exited with status 1");
+
+    await start("deaf.service");
+    init.kill("deaf.service", "SIGUSR2");
+    await waitFor("deaf to end", () => unitStatus(init, "deaf.service").active === "failed");
+    expect(unitStatus(init, "deaf.service").reason).toBe("main process killed by SIGUSR2");
+    // The failed task was given up (killed aborted), as was the one SIGUSR2 ended.
+    expect(killedSeen).toEqual([false, true, true]);
+
+    await start("deaf.service");
+    init.kill("deaf.service", "SIGKILL");
+    await waitFor("deaf to end", () => unitStatus(init, "deaf.service").active === "failed");
+    expect(unitStatus(init, "deaf.service").reason).toBe("main process killed by SIGKILL");
+
+    expect(await init.start("gone.service")).toBe(true);
+    await waitFor("gone to end", () => unitStatus(init, "gone.service").sub === "dead");
+    expect(() => init.kill("gone.service", "SIGHUP")).toThrow(
+      "Failed to kill unit gone.service: No process to kill",
+    );
+    await journal.flush();
+    expect(journalOf(dir, "ear.service")).toContain("Error: dump failed");
+  });
+
+  it("systemctl kill sends a process unit's group the signal; Restart= takes it from there", async () => {
+    const { init } = initOn(cleanups, [], {
+      "sleeper.service": "[Service]\nExecStart=/bin/sleep 60\n",
+    });
+    expect(await init.start("sleeper.service")).toBe(true);
+    init.kill("sleeper.service", "SIGUSR1");
+    await waitFor("sleeper to end", () => unitStatus(init, "sleeper.service").active === "failed");
+    expect(unitStatus(init, "sleeper.service").reason).toBe("main process killed by SIGUSR1");
   });
 
   it("a halt stops them in reverse start order, each after what started later", async () => {

@@ -18,7 +18,7 @@ function machine() {
   writeFileSync(join(root, "opt/bin/plain"), "not executable\n");
   return {
     root,
-    shoal: { argv: ["/usr/bin/node", "/shoal/bin.js"], commands: ["locksmithd", "machine"] },
+    shoal: { argv: ["/usr/bin/node", "/shoal/bin.js"], commands: ["fleetctl", "machine"] },
   };
 }
 
@@ -39,10 +39,10 @@ describe("resolveProgram", () => {
 
   it("runs `shoal X` as this shoal when it has command X", () => {
     const ctx = machine();
-    expect(resolveProgram(["shoal", "locksmithd", "--x"], ctx, "")).toEqual([
+    expect(resolveProgram(["shoal", "fleetctl", "--x"], ctx, "")).toEqual([
       "/usr/bin/node",
       "/shoal/bin.js",
-      "locksmithd",
+      "fleetctl",
       "--x",
     ]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRequest } from "../../src/machine/control/protocol.js";
+import { parseRequest, signalNamed } from "../../src/machine/control/protocol.js";
 
 describe("control protocol requests", () => {
   it.each([
@@ -15,6 +15,10 @@ describe("control protocol requests", () => {
     [
       '{"op":"journal","unit":"a.service","lines":10,"follow":true}',
       { op: "journal", unit: "a.service", lines: 10, follow: true },
+    ],
+    [
+      '{"op":"kill","unit":"fleet.service","signal":"SIGHUP"}',
+      { op: "kill", unit: "fleet.service", signal: "SIGHUP" },
     ],
   ])("accepts %s", (line, request) => {
     expect(parseRequest(line)).toEqual(request);
@@ -47,7 +51,19 @@ describe("control protocol requests", () => {
       '{"op":"journal","unit":"a.service","follow":1}',
       'bad request: field "follow" must be a boolean',
     ],
+    [
+      '{"op":"kill","unit":"a.service","signal":"SIGNOPE"}',
+      'bad request: field "signal" must be a signal name like SIGHUP',
+    ],
+    ['{"op":"kill","unit":"a.service"}', 'bad request: field "signal" must be a signal name'],
   ])("rejects %s", (line, message) => {
     expect(() => parseRequest(line)).toThrow(message);
+  });
+
+  it("names signals as systemctl kill -s takes them: SIGHUP, HUP, hup or 1", () => {
+    for (const given of ["SIGHUP", "HUP", "hup", "1"]) expect(signalNamed(given)).toBe("SIGHUP");
+    expect(signalNamed("USR1")).toBe("SIGUSR1");
+    expect(signalNamed("9")).toBe("SIGKILL");
+    for (const bad of ["NOPE", "999", "", "SIG"]) expect(signalNamed(bad)).toBeUndefined();
   });
 });

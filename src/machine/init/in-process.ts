@@ -56,7 +56,7 @@ const PAUSING = new Set<NodeJS.Signals>(["SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTT
  * Runs `service` as a unit's main process. `abort("stop")` aborts its
  * signal and lets it finish; `abort("kill")` gives up on it at once (its
  * later errors are only journalled) and aborts its `killed` signal, as
- * SIGKILL ends a process. `signal(sig)` delivers `systemctl kill -s`; false
+ * SIGKILL ends a process; so does its failure. `signal(sig)` delivers `systemctl kill -s`; false
  * for a signal that would pause a process, which a task cannot do.
  */
 export function startInProcess(
@@ -77,16 +77,22 @@ export function startInProcess(
     over = true;
     settle(exit);
   };
+  // Killed first: a task woken by the stop signal sees it was killed, not stopped.
+  const giveUp = () => {
+    killer.abort();
+    controller.abort();
+  };
   const fail = (err: unknown) => {
     const stopped = controller.signal.aborted;
     // The abort's own error is how a stopped task unwinds, not a failure.
     if (!(stopped && err instanceof Error && err.name === "AbortError")) io.log(describe(err));
     end(stopped ? TERMINATED : FAILED);
+    // A process that failed is gone: what the task still holds goes too.
+    giveUp();
   };
   const kill = (signal: NodeJS.Signals) => {
     end({ code: null, signal });
-    controller.abort();
-    killer.abort();
+    giveUp();
   };
   owner.run(fail, () => {
     Promise.resolve()
