@@ -1,5 +1,5 @@
 // Builds dist/: src/cli/bin.ts bundled by esbuild into dist/cli/bin.js plus one chunk per
-// lazily loaded command. Every machine starts several node processes (agent, fleetd,
+// lazily loaded command. Every machine starts several node processes (agent,
 // systemctl, etcdctl's wrappers) on a busy host: one file to load instead of ~150 (yaml
 // alone is 72) takes a third off each start. Type checking is `tsc --noEmit`'s job.
 // The dashboard's page is a second, browser bundle (dist/dashboard/app.js and app.css):
