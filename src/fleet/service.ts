@@ -43,6 +43,8 @@ export async function runFleetService(opts: FleetServiceOptions): Promise<void> 
   opts.log(`fleetd: waiting for etcd at ${config.etcdServers.join(",")}`);
   if (!(await waitHealthy(config.etcdServers, opts.signal))) return;
   const { runFleetd } = await import("./fleetd.js");
+  // Stopped while loading: a fleetd started now would register the machine for nothing.
+  if (opts.signal.aborted) return;
   await runFleetd({ ...opts, config });
 }
 

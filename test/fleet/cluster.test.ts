@@ -599,8 +599,7 @@ describe("fleet on a 3-machine cluster", () => {
         { what: "fleet.service failing on its setting", timeoutMs: 10_000 },
       );
       const journal = (await journalOf(m, "fleet.service")).join("\n");
-      expect(journal).toContain('bad duration "soon"');
-      expect(journal).toContain('(key "FLEET_AGENT_TTL")');
+      expect(journal).toMatch(/fleet\.service\[\d+\]: FLEET_AGENT_TTL: bad duration "soon"\n/);
       expect(await stateOf(m, "fleet.service")).toMatchObject({
         active: "activating",
         sub: "auto-restart",
