@@ -77,12 +77,14 @@ describe("shoal machine boot (process provider layout)", () => {
         .split("\n")
         .find((l) => what.test(l))
         ?.slice(0, 24);
-    const ready = at(journalOf(m.dir, "etcd2.service"), /ready to serve client requests/) ?? "";
+    // The agent writes its journal behind its event loop (which now loads fleet): wait for the lines.
+    const ready = await waitFor("etcd's ready line in its journal", () =>
+      at(journalOf(m.dir, "etcd2.service"), /ready to serve client requests/),
+    );
     // fleet.service is active once its task runs; fleetd's first line comes a moment later.
     const fleetFirst = await waitFor("fleet.service's first journal line", () =>
       at(journalOf(m.dir, "fleet.service"), /./),
     );
-    expect(ready).not.toBe("");
     expect(fleetFirst >= ready, `fleet's first line at ${fleetFirst}, etcd ready at ${ready}`).toBe(
       true,
     );
