@@ -56,8 +56,9 @@ const PAUSING = new Set<NodeJS.Signals>(["SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTT
  * Runs `service` as a unit's main process. `abort("stop")` aborts its
  * signal and lets it finish; `abort("kill")` gives up on it at once (its
  * later errors are only journalled) and aborts its `killed` signal, as
- * SIGKILL ends a process; so does its failure. `signal(sig)` delivers `systemctl kill -s`; false
- * for a signal that would pause a process, which a task cannot do.
+ * SIGKILL ends a process; so does its failure. `signal(sig)` delivers
+ * `systemctl kill -s`; false for a signal that would pause a process,
+ * which a task cannot do.
  */
 export function startInProcess(
   service: InProcessService,
