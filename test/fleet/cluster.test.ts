@@ -1,22 +1,28 @@
 /**
- * The issue's end-to-end tests: a real 3-machine cluster (`shoal up`,
- * process provider, real etcd members), fleetctl driven from core-02 as a
- * user would, fleetd in every machine as its built-in fleet.service.
+ * The issue's end-to-end tests: a real 3-machine cluster (`shoal up`, real
+ * etcd members), fleetctl driven from core-02 as a user would, fleetd in
+ * every machine as its built-in fleet.service. The same scenarios run per
+ * provider: process, and namespace when root (machines with their own
+ * network, mounts and PID namespace), each on one cluster shared by them.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { shellQuote } from "../../src/cli/commands/fleetctl-support.js";
+import { clusterId } from "../../src/cluster/index.js";
 import { type DiscoveryServer, startDiscoveryServer } from "../../src/discovery/index.js";
 import { currentState, Registry } from "../../src/fleet/index.js";
+import { privileges } from "../../src/host/index.js";
 import { connectMachine } from "../../src/machine/index.js";
-import { waitFor } from "../e2e/harness/index.js";
+import { teardown } from "../e2e/cluster/harness.js";
+import { agentPid, waitFor } from "../e2e/harness/index.js";
 import { type CliResult, shoal } from "../helpers/cli.js";
 
-// This cluster lives on 127.21.61.101-103.
-const ADDRESSES = ["127.21.61.101", "127.21.61.102", "127.21.61.103"];
+type Provider = "process" | "namespace";
+
 const NAMES = ["core-01", "core-02", "core-03"];
 const AGENT_TTL_S = 2;
 const RECONCILE_MS = 500;
@@ -43,26 +49,10 @@ coreos:
       command: start
 `;
 
-let dir = "";
-let env: NodeJS.ProcessEnv = {};
-let discovery: DiscoveryServer | undefined;
-let etcd: Etcd3 | undefined;
-let registry: Registry;
-
-const cli = (args: string[]) => shoal(args, { cwd: dir, env });
-/** fleetctl inside core-02, as a user logged in there (`shoal ssh core-02`) runs it. */
-const fleetctl = (...args: string[]) => cli(["ssh", "core-02", "--", `fleetctl ${args.join(" ")}`]);
-
-/**
- * The same fleetctl through core-02's own command (machineDir/bin/fleetctl,
- * first on the PATH of its shell) without the ssh hop, to keep the suite fast.
- */
-function fleetctlOn(machine: string, ...args: string[]): Promise<CliResult> {
+/** Collects a child's output, as a user's terminal would show it. */
+function collect(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(dir, ".shoal", "machines", machine, "bin", "fleetctl"), args, {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => {
@@ -76,75 +66,122 @@ function fleetctlOn(machine: string, ...args: string[]): Promise<CliResult> {
   });
 }
 
-function unitFile(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
+function fleetScenarios(provider: Provider): void {
+  // Machines on subnet 172.21.61.0/24: the bridge's 172.21.61.101-103 (namespace), or the
+  // same hosts on loopback, 127.21.61.101-103 (process).
+  const net = provider === "process" ? "127.21.61" : "172.21.61";
+  const ADDRESSES = [101, 102, 103].map((n) => `${net}.${n}`);
+  const addressRe = `${net.replaceAll(".", "\\.")}\\.10[1-3]`;
 
-const machineOf = (id: string) =>
-  registry.machines().then((ms) => ms.find((m) => m.id === id)?.hostname);
+  let dir = "";
+  let stateDir = "";
+  let env: NodeJS.ProcessEnv = {};
+  let discovery: DiscoveryServer | undefined;
+  let etcd: Etcd3 | undefined;
+  let registry: Registry;
 
-/** Where a unit is launched (desired and current state both launched), or undefined. */
-async function launchedOn(unit: string): Promise<string | undefined> {
-  const snap = await registry.snapshot();
-  const job = snap.jobs.find((j) => j.name === unit);
-  if (!job?.target || currentState(job, snap.states) !== "launched") return undefined;
-  const state = snap.states.find((s) => s.unit === unit && s.machineId === job.target);
-  return state?.active === "active" ? machineOf(job.target) : undefined;
-}
+  const cli = (args: string[]) => shoal(args, { cwd: dir, env });
+  /** A command line inside a machine, as `shoal ssh NAME -- LINE` runs it. */
+  const inside = (machine: string, ...words: string[]) =>
+    cli(["ssh", machine, "--", words.map(shellQuote).join(" ")]);
+  /** fleetctl inside core-02, as a user logged in there (`shoal ssh core-02`) runs it. */
+  const fleetctl = (...args: string[]) => inside("core-02", "fleetctl", ...args);
 
-/** The process running a unit, as the machine's own agent says. */
-async function pidOf(machine: string, unit: string): Promise<number | undefined> {
-  const client = await connectMachine(join(dir, ".shoal", "machines", machine));
-  try {
-    return (await client.status()).units.find((x) => x.name === unit)?.mainPid;
-  } finally {
-    client.close();
+  /**
+   * fleetctl inside a machine. A process machine shares the host's
+   * filesystem and PID namespace: its own command (machineDir/bin/fleetctl,
+   * first on the PATH of its shell) runs without the ssh hop, to keep the
+   * suite fast. A namespace machine is entered.
+   */
+  const fleetctlOn = (machine: string, ...args: string[]): Promise<CliResult> =>
+    provider === "process"
+      ? collect(join(dir, ".shoal", "machines", machine, "bin", "fleetctl"), args, env)
+      : inside(machine, "fleetctl", ...args);
+
+  /** Signals a process by the PID its machine knows it by (its own PID namespace for namespace). */
+  const signal = async (machine: string, pid: number, sig: NodeJS.Signals) => {
+    if (provider === "process") return process.kill(pid, sig);
+    const r = await inside(machine, "kill", "-s", sig.replace(/^SIG/, ""), String(pid));
+    expect(r, `kill -s ${sig} ${pid} in ${machine}`).toMatchObject({ code: 0 });
+  };
+
+  function unitFile(name: string, text: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
   }
-}
 
-async function journalOf(machine: string, unit: string): Promise<string[]> {
-  const client = await connectMachine(join(dir, ".shoal", "machines", machine));
-  try {
-    const lines: string[] = [];
-    for await (const line of client.journal(unit, { lines: 500 })) lines.push(line);
-    return lines;
-  } finally {
-    client.close();
+  const machineOf = (id: string) =>
+    registry.machines().then((ms) => ms.find((m) => m.id === id)?.hostname);
+
+  /** Where a unit is launched (desired and current state both launched), or undefined. */
+  async function launchedOn(unit: string): Promise<string | undefined> {
+    const snap = await registry.snapshot();
+    const job = snap.jobs.find((j) => j.name === unit);
+    if (!job?.target || currentState(job, snap.states) !== "launched") return undefined;
+    const state = snap.states.find((s) => s.unit === unit && s.machineId === job.target);
+    return state?.active === "active" ? machineOf(job.target) : undefined;
   }
-}
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "shoal-fleet-e2e-"));
-  env = { ...process.env, SHOAL_STATE_DIR: join(dir, "state") };
-  discovery = await startDiscoveryServer({
-    listen: { host: "127.0.0.1", port: 0 },
-    store: `sqlite:${join(dir, "discovery.db")}`,
-  });
-  writeFileSync(
-    join(dir, "shoal.yaml"),
-    `instances: 3\nprovider: process\nuserData: ./user-data\ndiscovery: ${discovery.url}\nnetwork:\n  subnet: 172.21.61.0/24\n`,
-  );
-  writeFileSync(join(dir, "user-data"), USER_DATA);
-  const up = await cli(["up"]);
-  if (up.code !== 0) throw new Error(`shoal up failed:\n${up.stdout}\n${up.stderr}`);
-  etcd = new Etcd3({ hosts: ADDRESSES.map((a) => `http://${a}:2379`), dialTimeout: 2000 });
-  registry = new Registry(etcd);
-  await waitFor(async () => (await registry.machines()).length === 3, {
-    what: "three fleet machines registered",
-    timeoutMs: 30_000,
-  });
-}, 120_000);
+  /** The process running a unit, as the machine's own agent says. */
+  async function pidOf(machine: string, unit: string): Promise<number | undefined> {
+    const client = await connectMachine(join(dir, ".shoal", "machines", machine));
+    try {
+      return (await client.status()).units.find((x) => x.name === unit)?.mainPid;
+    } finally {
+      client.close();
+    }
+  }
 
-afterAll(async () => {
-  etcd?.close();
-  if (dir) await cli(["destroy", "-f"]);
-  await discovery?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-}, 120_000);
+  async function journalOf(machine: string, unit: string): Promise<string[]> {
+    const client = await connectMachine(join(dir, ".shoal", "machines", machine));
+    try {
+      const lines: string[] = [];
+      for await (const line of client.journal(unit, { lines: 500 })) lines.push(line);
+      return lines;
+    } finally {
+      client.close();
+    }
+  }
 
-describe("fleet on a 3-machine cluster", () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "shoal-fleet-e2e-"));
+    stateDir = join(dir, "state");
+    env = { ...process.env, SHOAL_STATE_DIR: stateDir };
+    // A namespace machine cannot reach the host's loopback: there `up` serves discovery itself,
+    // on the bridge's gateway.
+    if (provider === "process") {
+      discovery = await startDiscoveryServer({
+        listen: { host: "127.0.0.1", port: 0 },
+        store: `sqlite:${join(dir, "discovery.db")}`,
+      });
+    }
+    writeFileSync(
+      join(dir, "shoal.yaml"),
+      `instances: 3\nprovider: ${provider}\nuserData: ./user-data\n${discovery ? `discovery: ${discovery.url}\n` : ""}network:\n  subnet: 172.21.61.0/24\n`,
+    );
+    writeFileSync(join(dir, "user-data"), USER_DATA);
+    const up = await cli(["up"]);
+    if (up.code !== 0) throw new Error(`shoal up failed:\n${up.stdout}\n${up.stderr}`);
+    etcd = new Etcd3({ hosts: ADDRESSES.map((a) => `http://${a}:2379`), dialTimeout: 2000 });
+    registry = new Registry(etcd);
+    await waitFor(async () => (await registry.machines()).length === 3, {
+      what: "three fleet machines registered",
+      timeoutMs: 30_000,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    etcd?.close();
+    if (dir) {
+      const cluster = { dir, stateDir, id: clusterId(dir), env, run: cli, ok: cli };
+      const machineDir = (name: string) => join(dir, ".shoal", "machines", name);
+      const left = await teardown({ ...cluster, machineDir }, { bridge: provider === "namespace" });
+      expect(left, "left behind after `shoal destroy -f`").toEqual([]);
+    }
+    await discovery?.close();
+  }, 120_000);
+
   it("from core-02: start a service, see it launched, read its journal, stop and destroy it", async () => {
     const hello = unitFile(
       "hello.service",
@@ -153,11 +190,13 @@ describe("fleet on a 3-machine cluster", () => {
     const started = await fleetctl("start", hello);
     expect(started.code).toBe(0);
     expect(started.stdout).toMatch(
-      /^Unit hello\.service inactive\nUnit hello\.service launched on [0-9a-f]{8}\.\.\.\/127\.21\.61\.10[1-3]\n$/,
+      new RegExp(
+        `^Unit hello\\.service inactive\nUnit hello\\.service launched on [0-9a-f]{8}\\.\\.\\./${addressRe}\n$`,
+      ),
     );
     const units = await fleetctl("list-units", "--no-legend");
     expect(units.stdout).toMatch(
-      /^hello\.service\t[0-9a-f]{8}\.\.\.\/127\.21\.61\.10[1-3]\tactive\trunning\n$/,
+      new RegExp(`^hello\\.service\t[0-9a-f]{8}\\.\\.\\./${addressRe}\tactive\trunning\n$`),
     );
     const where = await launchedOn("hello.service");
     expect(NAMES).toContain(where);
@@ -210,7 +249,7 @@ describe("fleet on a 3-machine cluster", () => {
       ),
       unitFile(
         "only3.service",
-        "[Service]\nExecStart=/bin/sleep 1000\n\n[X-Fleet]\nMachineMetadata=ip=127.21.61.103\n",
+        `[Service]\nExecStart=/bin/sleep 1000\n\n[X-Fleet]\nMachineMetadata=ip=${ADDRESSES[2]}\n`,
       ),
       unitFile(
         "web@.service",
@@ -330,19 +369,24 @@ describe("fleet on a 3-machine cluster", () => {
   });
 
   it("serves fleet's API on the machine's /var/run/fleet.sock, as a script with curl uses it", async () => {
-    const socket = join(dir, ".shoal", "machines", "core-03", "root", "var", "run", "fleet.sock");
-    const curl = (...args: string[]) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) =>
-        execFile(
-          "curl",
-          ["-s", "--unix-socket", socket, "-w", "\n%{http_code}", ...args],
-          (err, stdout) => {
-            if (err) return reject(err);
-            const at = stdout.lastIndexOf("\n");
-            resolve({ status: Number(stdout.slice(at + 1)), body: stdout.slice(0, at) });
-          },
-        ),
-      );
+    // A script on core-03: a process machine's /var/run is under its root on the host's
+    // filesystem; a namespace machine's is its own, reached inside the machine.
+    const onHost = provider === "process";
+    const socket = onHost
+      ? join(dir, ".shoal", "machines", "core-03", "root", "var", "run", "fleet.sock")
+      : "/var/run/fleet.sock";
+    const curl = async (...args: string[]) => {
+      const argv = ["curl", "-s", "--unix-socket", socket, "-w", "\n%{http_code}", ...args];
+      const stdout = onHost
+        ? await new Promise<string>((resolve, reject) =>
+            execFile(argv[0] as string, argv.slice(1), (err, out) =>
+              err ? reject(err) : resolve(out),
+            ),
+          )
+        : (await inside("core-03", ...argv)).stdout;
+      const at = stdout.lastIndexOf("\n");
+      return { status: Number(stdout.slice(at + 1)), body: stdout.slice(0, at) };
+    };
     const base = "http://fleet/fleet/v1";
     const options = [{ section: "Service", name: "ExecStart", value: "/bin/sleep 1000" }];
     for (const n of [1, 2, 3]) {
@@ -471,7 +515,7 @@ describe("fleet on a 3-machine cluster", () => {
     const boot = await journalOf("core-01", "fleet.service");
     expect(boot.some((l) => l.includes("fleetd: not supported, ignored: verbosity:"))).toBe(true);
     const pid = (await pidOf("core-01", "fleet.service")) as number;
-    process.kill(pid, "SIGUSR1");
+    await signal("core-01", pid, "SIGUSR1");
     const dump = await waitFor(
       async () =>
         (await journalOf("core-01", "fleet.service")).find((l) => l.includes("fleetd: state {")),
@@ -481,8 +525,12 @@ describe("fleet on a 3-machine cluster", () => {
       agent: { machine: string };
       api: string[];
     };
-    expect(state.api[0]).toMatch(/^unix:\/\/.*core-01\/root\/var\/run\/fleet\.sock$/);
-    process.kill(pid, "SIGHUP");
+    expect(state.api[0]).toMatch(
+      provider === "process"
+        ? /^unix:\/\/.*core-01\/root\/var\/run\/fleet\.sock$/
+        : /^unix:\/\/\/var\/run\/fleet\.sock$/,
+    );
+    await signal("core-01", pid, "SIGHUP");
     await waitFor(
       async () =>
         (await journalOf("core-01", "fleet.service")).some((l) => l.includes("fleetd: reloaded")),
@@ -513,7 +561,7 @@ describe("fleet on a 3-machine cluster", () => {
     expect(leaderIndex).toBeGreaterThanOrEqual(0);
     const etcdPid = await pidOf(NAMES[leaderIndex] as string, "etcd2.service");
     expect(etcdPid).toBeGreaterThan(0);
-    process.kill(etcdPid as number, "SIGKILL");
+    await signal(NAMES[leaderIndex] as string, etcdPid as number, "SIGKILL");
 
     const answered = await waitFor(
       async () => {
@@ -549,7 +597,7 @@ describe("fleet on a 3-machine cluster", () => {
     expect((await fleetctlOn("core-02", "start", join(dir, unit))).code).toBe(0);
     const from = (await launchedOn(unit)) as string;
     const fleetdPid = (await pidOf(from, "fleet.service")) as number;
-    process.kill(fleetdPid, "SIGKILL");
+    await signal(from, fleetdPid, "SIGKILL");
     const to = await waitFor(
       async () => {
         const m = await launchedOn(unit);
@@ -581,8 +629,8 @@ describe("fleet on a 3-machine cluster", () => {
     });
     const from = (await launchedOn("survivor.service")) as string;
     const live = (await registry.machines()).map((m) => m.hostname);
-    const pid = Number(readFileSync(join(dir, ".shoal", "machines", from, "agent.pid"), "utf8"));
-    process.kill(pid, "SIGKILL");
+    // The agent's PID on the host: the machine's init (and its PID namespace) goes with it.
+    process.kill(agentPid(join(dir, ".shoal", "machines", from)), "SIGKILL");
     const to = await waitFor(
       async () => {
         const m = await launchedOn("survivor.service");
@@ -624,4 +672,13 @@ describe("fleet on a 3-machine cluster", () => {
     );
     expect(NAMES).toContain(to);
   });
+}
+
+describe("fleet on a 3-machine cluster, process provider", () => {
+  fleetScenarios("process");
+});
+
+// The namespace provider needs root; on this project's hosts (and in CI) the tests run as root.
+describe.runIf(privileges().root)("fleet on a 3-machine cluster, namespace provider", () => {
+  fleetScenarios("namespace");
 });

@@ -80,12 +80,6 @@ export class FleetctlCommand extends Command {
   }
 }
 
-/** Commander's usage errors exit 1 here, as fleetctl's do (compatibility surface). */
-export function usageExit(err: CommanderError): never {
-  if (err.exitCode === 0) throw err;
-  throw new Error(err.message.replace(/^error: /, ""));
-}
-
 /** Any unambiguous prefix of a command names it, as fleetctl (cobra) allows. */
 export function addPrefixAliases(cmd: Command): void {
   const names = cmd.commands.map((c) => c.name());
@@ -98,14 +92,14 @@ export function addPrefixAliases(cmd: Command): void {
   }
 }
 
-/** The machine's journalctl prints its one format (journalctl's short): --output is not passed on. */
+/** Upstream's journalctl command line for a unit, --output passed on unaltered. */
 export function journalCommand(
   unit: string,
   lines: string,
-  _output: string,
+  output: string,
   follow?: boolean,
 ): string {
-  const words = ["journalctl", "-u", unit, "--no-pager", "-n", lines];
+  const words = ["journalctl", "--unit", unit, "--no-pager", "-n", lines, "--output", output];
   if (follow) words.push("-f");
   return words.map(shellQuote).join(" ");
 }
