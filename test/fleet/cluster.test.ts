@@ -98,6 +98,16 @@ function fleetScenarios(provider: Provider): void {
       ? collect(join(dir, ".shoal", "machines", machine, "bin", "fleetctl"), args, env)
       : inside(machine, "fleetctl", ...args);
 
+  /**
+   * fleetctl for the commands that go to the unit's machine (journal,
+   * status, ssh): inside core-02 on process machines; on the host, against
+   * the cluster's etcd, for namespace machines, which cannot enter one another.
+   */
+  const fleetctlReaching = (...args: string[]): Promise<CliResult> =>
+    provider === "process"
+      ? fleetctlOn("core-02", ...args)
+      : cli(["fleetctl", "--driver=etcd", "--endpoint", `http://${ADDRESSES[1]}:2379`, ...args]);
+
   /** Signals a process by the PID its machine knows it by (its own PID namespace for namespace). */
   const signal = async (machine: string, pid: number, sig: NodeJS.Signals) => {
     if (provider === "process") return process.kill(pid, sig);
@@ -213,12 +223,33 @@ function fleetScenarios(provider: Provider): void {
 
     const journal = await waitFor(
       async () => {
-        const j = await fleetctl("journal", "--lines", "3", "hello");
+        const j = await fleetctlReaching("journal", "--lines", "3", "hello");
         return j.stdout.split("\n").filter((l) => l.includes("hello-from-fleet")).length === 3 && j;
       },
       { what: "three journal lines of hello.service", timeoutMs: 15_000 },
     );
-    expect(journal.stdout).toContain(`${where} hello.service`);
+    // journalctl's default mode, short: "Nov 30 10:46:05 core-01 hello.service[42]: ...".
+    expect(journal.stdout).toMatch(
+      new RegExp(
+        `^[A-Z][a-z]{2} \\d\\d \\d\\d:\\d\\d:\\d\\d ${where} hello\\.service\\[\\d+\\]: hello-from-fleet$`,
+        "m",
+      ),
+    );
+    // --output goes on to the machine's journalctl, as upstream's to journalctl.
+    const cat = await fleetctlReaching("journal", "--lines", "2", "--output", "cat", "hello");
+    expect(cat).toMatchObject({ code: 0, stdout: "hello-from-fleet\nhello-from-fleet\n" });
+    const json = await fleetctlReaching("journal", "--lines", "1", "--output", "json", "hello");
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      _HOSTNAME: where,
+      _SYSTEMD_UNIT: "hello.service",
+      MESSAGE: "hello-from-fleet",
+    });
+    expect(await fleetctlReaching("journal", "--output", "bogus", "hello")).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: "Unknown output format 'bogus'.\n",
+    });
+    expect((await fleetctlReaching("journal", "--output", "verbose", "hello")).code).toBe(1);
 
     const stopped = await fleetctl("stop", "hello");
     expect(stopped.code).toBe(0);
@@ -300,22 +331,30 @@ function fleetScenarios(provider: Provider): void {
     ).stdout.split("\n");
     expect(rows.filter((r) => r === "everywhere.service")).toHaveLength(3);
     // ssh and status reach the machine a unit runs on.
-    const ssh = await fleetctlOn("core-02", "ssh", "web@1", "echo $HOSTNAME");
+    const ssh = await fleetctlReaching("ssh", "web@1", "echo $HOSTNAME");
     expect(ssh).toMatchObject({ code: 0, stdout: `${web1}\n` });
-    expect(await fleetctlOn("core-02", "ssh", "--unit", "web@1", "echo $HOSTNAME")).toMatchObject({
+    expect(await fleetctlReaching("ssh", "--unit", "web@1", "echo $HOSTNAME")).toMatchObject({
       code: 0,
       stdout: `${web1}\n`,
     });
     const web1Id = (await registry.machines()).find((m) => m.hostname === web1)?.id as string;
     expect(
-      await fleetctlOn("core-02", "ssh", "--machine", web1Id.slice(0, 6), "echo $HOSTNAME"),
+      await fleetctlReaching("ssh", "--machine", web1Id.slice(0, 6), "echo $HOSTNAME"),
     ).toMatchObject({ code: 0, stdout: `${web1}\n` });
+    if (provider === "namespace") {
+      // Inside a namespace machine, fleetctl says why it cannot go to another one.
+      expect(await fleetctlOn("core-02", "ssh", "web@1", "hostname")).toMatchObject({
+        code: 1,
+        stdout: "",
+        stderr: expect.stringContaining("namespace machines cannot enter one another"),
+      });
+    }
     // The old spelling of the host option still works, with a notice.
     const old = await cli(["fleetctl", "--machine", "core-03", "list-machines", "--no-legend"]);
     expect(old.code).toBe(0);
     expect(old.stderr).toBe("shoal: --machine before the command is now --on\n");
     expect(old.stdout.split("\n")).toHaveLength(4);
-    const status = await fleetctlOn("core-02", "status", "web@1");
+    const status = await fleetctlReaching("status", "web@1");
     expect(status.code).toBe(0);
     expect(status.stdout).toContain("Active: active (running)");
     expect(
@@ -572,12 +611,12 @@ function fleetScenarios(provider: Provider): void {
           "--fields",
           "unit,active",
         );
-        if (r.code === 0 && r.stdout.includes(`${unit}\tactive`)) return r;
+        if (r.code === 0 && new RegExp(`^${unit}\t+active$`, "m").test(r.stdout)) return r;
         throw new Error(`exit ${r.code}: ${r.stdout}${r.stderr}`);
       },
       { what: "fleetctl answering after the election", timeoutMs: 30_000 },
     );
-    expect(answered.stdout).toContain(`${unit}\tactive`);
+    expect(answered.stdout).toMatch(new RegExp(`^${unit}\t+active$`, "m"));
     // Same process: the unit was never stopped or moved.
     expect(await launchedOn(unit)).toBe(machine);
     expect(await pidOf(machine, unit)).toBe(unitPid);
