@@ -146,5 +146,12 @@ GLOBAL OPTIONS:
     );
     expect(flag.stdout).toMatch(/^NAME:\n\tlist-units - List the current state of units/);
     expect((await fleetctl("--frob")).stdout).toBe(ROOT);
+    const lines = await fleetctl("journal", "--lines", "ten", "hello");
+    expect(lines).toMatchObject({
+      code: 0,
+      stderr:
+        'Error: invalid argument "ten" for --lines: strconv.ParseInt: parsing "ten": invalid syntax\n\ncannot execute cmdFleet: invalid argument "ten" for --lines: strconv.ParseInt: parsing "ten": invalid syntax\n',
+    });
+    expect(lines.stdout).toMatch(/^NAME:\n\tjournal - /);
   });
 });

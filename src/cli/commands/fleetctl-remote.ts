@@ -13,6 +13,8 @@ interface JournalFlags {
 }
 
 type WithApi = <T>(fn: (ctl: FleetCtl, api: FleetApi) => Promise<T>) => Promise<T>;
+/** An integer flag's value, or cobra's usage error for the command. */
+type IntFlag = (command: string, flag: string, value: string) => number;
 
 /** status, journal and ssh: they run on the unit's machine, as upstream does over SSH. */
 export function remoteCommands(
@@ -20,6 +22,7 @@ export function remoteCommands(
   io: IO,
   setExit: (code: number) => void,
   withApi: WithApi,
+  intFlag: IntFlag,
 ): void {
   const onMachine = async (machineId: string | undefined, command: string | undefined) => {
     if (!machineId) return setExit(1);
@@ -64,15 +67,15 @@ export function remoteCommands(
     .option("--sudo", "run journalctl with sudo (shoal: already allowed)")
     .option("--ssh-port <port>", "accepted; shoal reaches machines without SSH", "22")
     .action(async (units: string[], flags: JournalFlags) => {
+      // Flags are parsed (and refused) before the command runs, as cobra does.
+      const lines = String(intFlag("journal", "--lines", flags.lines));
       if (units.length !== 1) {
         io.stderr.write("One unit file must be provided.\n");
         return setExit(1);
       }
-      if (!/^\d+$/.test(flags.lines))
-        throw new Error(`invalid argument "${flags.lines}" for --lines`);
       const unit = await withApi((ctl) => ctl.loadedUnit(units[0] as string, "journal"));
       const follow = flags.follow || flags.f;
-      const line = unit && journalCommand(unit.name, flags.lines, flags.output, follow);
+      const line = unit && journalCommand(unit.name, lines, flags.output, follow);
       await onMachine(unit?.machineID, line);
     });
   cmd

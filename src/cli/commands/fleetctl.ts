@@ -355,7 +355,7 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
       setExit(await fdForward(socket, io));
     });
 
-  remoteCommands(cmd, io, setExit, withApi);
+  remoteCommands(cmd, io, setExit, withApi, intFlag);
 
   cmd
     .command("help")
