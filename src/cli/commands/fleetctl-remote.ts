@@ -3,7 +3,13 @@ import { type Command, Option } from "commander";
 import { readState, ssh } from "../../cluster/index.js";
 import type { FleetApi, FleetCtl } from "../../fleet/index.js";
 import type { IO } from "../io.js";
-import { clusterDir, journalCommand, machineName, shellQuote } from "./fleetctl-support.js";
+import {
+  clusterDir,
+  type IntFlag,
+  journalCommand,
+  machineName,
+  shellQuote,
+} from "./fleetctl-support.js";
 
 interface JournalFlags {
   lines: string;
@@ -13,8 +19,6 @@ interface JournalFlags {
 }
 
 type WithApi = <T>(fn: (ctl: FleetCtl, api: FleetApi) => Promise<T>) => Promise<T>;
-/** An integer flag's value, or cobra's usage error for the command. */
-type IntFlag = (command: string, flag: string, value: string) => number;
 
 /** status, journal and ssh: they run on the unit's machine, as upstream does over SSH. */
 export function remoteCommands(

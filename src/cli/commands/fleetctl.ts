@@ -1,4 +1,4 @@
-import { type Command, CommanderError, Option } from "commander";
+import { type Command, Option } from "commander";
 import { ssh } from "../../cluster/index.js";
 import {
   type BlockOptions,
@@ -17,12 +17,12 @@ import {
   unitFilesTable,
   unitRowsOf,
   unitsTable,
-  unknownCommandMessage,
 } from "../../fleet/index.js";
 import { type IO, writeJson } from "../io.js";
 import { remoteCommands } from "./fleetctl-remote.js";
 import {
   addPrefixAliases,
+  cobraErrors,
   FleetctlCommand,
   fdForward,
   globals,
@@ -50,53 +50,7 @@ interface BlockFlags {
 
 /** `shoal fleetctl`: fleet's fleetctl, on fleet's API or the cluster's etcd. */
 export function fleetctlCommand(io: IO, setExit: (code: number) => void): Command {
-  /**
-   * A usage error as cobra reports it: the error, the command's usage on
-   * stdout, and fleetctl's own line; fleetctl then exits 0 (its exit code
-   * is only ever set by a command that ran).
-   */
-  const usageError = (command: string | undefined, message: string): never => {
-    io.stderr.write(`Error: ${message}\n`);
-    io.stdout.write(ctlUsage(command));
-    io.stderr.write(`\ncannot execute cmdFleet: ${message}\n`);
-    throw new CommanderError(0, "fleetctl.usage", message);
-  };
-  /** Commander's parse errors in cobra's (pflag's) words. */
-  const flagErrors =
-    (command: string | undefined) =>
-    (err: CommanderError): never => {
-      if (err.exitCode === 0) throw err;
-      const flag = /'(-[^']*)'/.exec(err.message)?.[1] ?? "";
-      if (err.code === "commander.unknownOption") {
-        usageError(
-          command,
-          flag.startsWith("--")
-            ? `unknown flag: ${flag}`
-            : `unknown shorthand flag: '${flag.slice(1, 2)}' in ${flag}`,
-        );
-      }
-      if (err.code === "commander.optionMissingArgument") {
-        usageError(command, `flag needs an argument: ${/--[\w-]+/.exec(err.message)?.[0] ?? flag}`);
-      }
-      throw new Error(err.message.replace(/^error: /, ""));
-    };
-  /** An integer flag's value, as pflag parses it. */
-  const intFlag = (command: string, flag: string, value: string): number => {
-    if (!/^[-+]?\d+$/.test(value)) {
-      usageError(
-        command,
-        `invalid argument "${value}" for ${flag}: strconv.ParseInt: parsing "${value}": invalid syntax`,
-      );
-    }
-    return Number(value);
-  };
-  /** cobra's answer to an unknown command: fleetctl exits 0 after it. */
-  const unknownCommand = (name: string): never => {
-    const message = unknownCommandMessage(name);
-    io.stderr.write(`Error: ${message}\nRun 'fleetctl --help' for usage.\n`);
-    io.stderr.write(`cannot execute cmdFleet: ${message}${message.endsWith("\n") ? "" : "\n"}`);
-    throw new CommanderError(0, "fleetctl.usage", message);
-  };
+  const { usageError, flagErrors, intFlag, unknownCommand } = cobraErrors(io);
 
   const cmd = new FleetctlCommand("fleetctl")
     .description("control the whole cluster's units from any machine (fleet)")
