@@ -5,7 +5,7 @@
  * provider: process, and namespace when root (machines with their own
  * network, mounts and PID namespace), each on one cluster shared by them.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +19,7 @@ import { privileges } from "../../src/host/index.js";
 import { connectMachine } from "../../src/machine/index.js";
 import { teardown } from "../e2e/cluster/harness.js";
 import { agentPid, waitFor } from "../e2e/harness/index.js";
-import { type CliResult, shoal } from "../helpers/cli.js";
+import { type CliResult, runProgram, shoal } from "../helpers/cli.js";
 
 type Provider = "process" | "namespace";
 
@@ -48,23 +48,6 @@ coreos:
     - name: fleet.service
       command: start
 `;
-
-/** Collects a child's output, as a user's terminal would show it. */
-function collect(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 function fleetScenarios(provider: Provider): void {
   // Machines on subnet 172.21.61.0/24: the bridge's 172.21.61.101-103 (namespace), or the
@@ -95,7 +78,7 @@ function fleetScenarios(provider: Provider): void {
    */
   const fleetctlOn = (machine: string, ...args: string[]): Promise<CliResult> =>
     provider === "process"
-      ? collect(join(dir, ".shoal", "machines", machine, "bin", "fleetctl"), args, env)
+      ? runProgram([join(dir, ".shoal", "machines", machine, "bin", "fleetctl"), ...args], { env })
       : inside(machine, "fleetctl", ...args);
 
   /**
