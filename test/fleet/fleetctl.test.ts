@@ -201,11 +201,13 @@ describe("shoal fleetctl on a real etcd", () => {
   });
 
   it("prints its version without touching etcd", async () => {
-    expect(await runMain(["fleetctl", "version"], { cwd: "/" })).toEqual({
-      code: 0,
-      stdout: "fleetctl version 1.0.0-shoal\n",
-      stderr: "",
-    });
+    for (const args of [["version"], ["--version"], ["-v"]]) {
+      expect(await runMain(["fleetctl", ...args], { cwd: "/" }), args[0]).toEqual({
+        code: 0,
+        stdout: "fleetctl version 1.0.0-shoal\n",
+        stderr: "",
+      });
+    }
   });
 
   it("fleetd refuses bad FLEET_* settings naming the variable, and needs a machine", async () => {

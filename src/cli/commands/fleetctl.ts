@@ -91,6 +91,11 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
         const line = `fleetctl ${withoutHostFlags(rest).map(shellQuote).join(" ")}`;
         return setExit(await ssh(io.cwd, io.env, old, line));
       }
+      // Upstream looks at its first argument for these before parsing anything.
+      if (first === "--version" || first === "-v") {
+        io.stdout.write(`fleetctl version ${FLEET_VERSION}\n`);
+        return setExit(0);
+      }
       if (first === "--h") {
         io.stdout.write(ctlUsage());
         return setExit(0);
