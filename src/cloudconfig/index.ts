@@ -28,4 +28,5 @@ export type {
   Report,
   UnitCommand,
 } from "./types.js";
+export { distance as editDistance } from "./validate/hints.js";
 export { allRules, type Rule, validate } from "./validate/index.js";

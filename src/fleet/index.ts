@@ -8,6 +8,7 @@ export {
 } from "./connect.js";
 export { type BlockOptions, FleetCtl } from "./ctl.js";
 export { connectCtl } from "./ctl-connect.js";
+export { ctlUsage, findCtlCommand, unknownCommandMessage } from "./ctl-help.js";
 export { Engine } from "./engine.js";
 export { renderTable, selectFields, type Table } from "./format.js";
 export {

@@ -17,6 +17,7 @@ export {
 } from "./datasource.js";
 export { MachineError } from "./errors.js";
 export { readJournal } from "./init/journal.js";
+export { OUTPUT_MODES, type OutputMode, outputMode, renderRecord } from "./journal-output.js";
 export { machinePaths, unitDirs } from "./layout.js";
 export { machineShellEnv } from "./shell.js";
 export { addrToUrl, ETCD_UNITS } from "./units/index.js";

@@ -1,22 +1,28 @@
 /**
- * The issue's end-to-end tests: a real 3-machine cluster (`shoal up`,
- * process provider, real etcd members), fleetctl driven from core-02 as a
- * user would, fleetd in every machine's agent as its built-in fleet.service.
+ * The issue's end-to-end tests: a real 3-machine cluster (`shoal up`, real
+ * etcd members), fleetctl driven from core-02 as a user would, fleetd in
+ * every machine's agent as its built-in fleet.service. The same scenarios run per
+ * provider: process, and namespace when root (machines with their own
+ * network, mounts and PID namespace), each on one cluster shared by them.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { shellQuote } from "../../src/cli/commands/fleetctl-support.js";
+import { clusterId } from "../../src/cluster/index.js";
 import { type DiscoveryServer, startDiscoveryServer } from "../../src/discovery/index.js";
 import { currentState, Registry } from "../../src/fleet/index.js";
+import { privileges } from "../../src/host/index.js";
 import { connectMachine, type UnitState } from "../../src/machine/index.js";
-import { waitFor } from "../e2e/harness/index.js";
-import { type CliResult, shoal } from "../helpers/cli.js";
+import { teardown } from "../e2e/cluster/harness.js";
+import { agentPid, waitFor } from "../e2e/harness/index.js";
+import { type CliResult, runProgram, shoal } from "../helpers/cli.js";
 
-// This cluster lives on 127.21.61.101-103.
-const ADDRESSES = ["127.21.61.101", "127.21.61.102", "127.21.61.103"];
+type Provider = "process" | "namespace";
+
 const NAMES = ["core-01", "core-02", "core-03"];
 const AGENT_TTL_S = 2;
 const RECONCILE_MS = 500;
@@ -43,137 +49,164 @@ coreos:
       command: start
 `;
 
-let dir = "";
-let env: NodeJS.ProcessEnv = {};
-let discovery: DiscoveryServer | undefined;
-let etcd: Etcd3 | undefined;
-let registry: Registry;
+function fleetScenarios(provider: Provider): void {
+  // Machines on subnet 172.21.61.0/24: the bridge's 172.21.61.101-103 (namespace), or the
+  // same hosts on loopback, 127.21.61.101-103 (process).
+  const net = provider === "process" ? "127.21.61" : "172.21.61";
+  const ADDRESSES = [101, 102, 103].map((n) => `${net}.${n}`);
+  const addressRe = `${net.replaceAll(".", "\\.")}\\.10[1-3]`;
 
-const cli = (args: string[]) => shoal(args, { cwd: dir, env });
-/** fleetctl inside core-02, as a user logged in there (`shoal ssh core-02`) runs it. */
-const fleetctl = (...args: string[]) => cli(["ssh", "core-02", "--", `fleetctl ${args.join(" ")}`]);
+  let dir = "";
+  let stateDir = "";
+  let env: NodeJS.ProcessEnv = {};
+  let discovery: DiscoveryServer | undefined;
+  let etcd: Etcd3 | undefined;
+  let registry: Registry;
 
-/**
- * A machine's own command (machineDir/bin/fleetctl, systemctl, ..., first on
- * the PATH of its shell) without the ssh hop, to keep the suite fast.
- */
-function onMachine(machine: string, command: string, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(dir, ".shoal", "machines", machine, "bin", command), args, {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+  const cli = (args: string[]) => shoal(args, { cwd: dir, env });
+  /** A command line inside a machine, as `shoal ssh NAME -- LINE` runs it. */
+  const inside = (machine: string, ...words: string[]) =>
+    cli(["ssh", machine, "--", words.map(shellQuote).join(" ")]);
+  /** fleetctl inside core-02, as a user logged in there (`shoal ssh core-02`) runs it. */
+  const fleetctl = (...args: string[]) => inside("core-02", "fleetctl", ...args);
 
-const fleetctlOn = (machine: string, ...args: string[]) => onMachine(machine, "fleetctl", ...args);
-const systemctlOn = (machine: string, ...args: string[]) =>
-  onMachine(machine, "systemctl", ...args);
+  const machineDir = (name: string) => join(dir, ".shoal", "machines", name);
 
-function unitFile(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
+  /**
+   * A machine's own command (fleetctl, systemctl, journalctl) inside it. A
+   * process machine shares the host's filesystem and PID namespace: its
+   * command (machineDir/bin/NAME, first on the PATH of its shell) runs
+   * without the ssh hop, to keep the suite fast. A namespace machine is entered.
+   */
+  const onMachine = (machine: string, command: string, ...args: string[]): Promise<CliResult> =>
+    provider === "process"
+      ? runProgram([join(machineDir(machine), "bin", command), ...args], { env })
+      : inside(machine, command, ...args);
+  const fleetctlOn = (machine: string, ...args: string[]) =>
+    onMachine(machine, "fleetctl", ...args);
+  const systemctlOn = (machine: string, ...args: string[]) =>
+    onMachine(machine, "systemctl", ...args);
 
-const machineOf = (id: string) =>
-  registry.machines().then((ms) => ms.find((m) => m.id === id)?.hostname);
+  /**
+   * fleetctl for the commands that go to the unit's machine (journal,
+   * status, ssh): inside core-02 on process machines; on the host, against
+   * the cluster's etcd, for namespace machines, which cannot enter one another.
+   */
+  const fleetctlReaching = (...args: string[]): Promise<CliResult> =>
+    provider === "process"
+      ? fleetctlOn("core-02", ...args)
+      : cli(["fleetctl", "--driver=etcd", "--endpoint", `http://${ADDRESSES[1]}:2379`, ...args]);
 
-/** Where a unit is launched (desired and current state both launched), or undefined. */
-async function launchedOn(unit: string): Promise<string | undefined> {
-  const snap = await registry.snapshot();
-  const job = snap.jobs.find((j) => j.name === unit);
-  if (!job?.target || currentState(job, snap.states) !== "launched") return undefined;
-  const state = snap.states.find((s) => s.unit === unit && s.machineId === job.target);
-  return state?.active === "active" ? machineOf(job.target) : undefined;
-}
+  /** Signals a process by the PID its machine knows it by (its own PID namespace for namespace). */
+  const signal = async (machine: string, pid: number, sig: NodeJS.Signals) => {
+    if (provider === "process") return process.kill(pid, sig);
+    const r = await inside(machine, "kill", "-s", sig.replace(/^SIG/, ""), String(pid));
+    expect(r, `kill -s ${sig} ${pid} in ${machine}`).toMatchObject({ code: 0 });
+  };
 
-/** The machine other than `from` where the unit is launched, once it is. */
-function launchedOff(unit: string, from: string, timeoutMs: number): Promise<string> {
-  return waitFor(
-    async () => {
-      const m = await launchedOn(unit);
-      return m !== undefined && m !== from && m;
-    },
-    { what: `${unit} launched off ${from}`, timeoutMs, intervalMs: 100 },
-  );
-}
-
-/** The process running a unit, as the machine's own agent says. */
-async function pidOf(machine: string, unit: string): Promise<number | undefined> {
-  const client = await connectMachine(join(dir, ".shoal", "machines", machine));
-  try {
-    return (await client.status()).units.find((x) => x.name === unit)?.mainPid;
-  } finally {
-    client.close();
+  function unitFile(name: string, text: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
   }
-}
 
-/** A unit as the machine's own agent reports it. */
-async function stateOf(machine: string, unit: string): Promise<UnitState | undefined> {
-  const client = await connectMachine(join(dir, ".shoal", "machines", machine));
-  try {
-    return (await client.status()).units.find((x) => x.name === unit);
-  } finally {
-    client.close();
+  const machineOf = (id: string) =>
+    registry.machines().then((ms) => ms.find((m) => m.id === id)?.hostname);
+
+  /** Where a unit is launched (desired and current state both launched), or undefined. */
+  async function launchedOn(unit: string): Promise<string | undefined> {
+    const snap = await registry.snapshot();
+    const job = snap.jobs.find((j) => j.name === unit);
+    if (!job?.target || currentState(job, snap.states) !== "launched") return undefined;
+    const state = snap.states.find((s) => s.unit === unit && s.machineId === job.target);
+    return state?.active === "active" ? machineOf(job.target) : undefined;
   }
-}
 
-function agentPidOf(machine: string): number {
-  return Number(readFileSync(join(dir, ".shoal", "machines", machine, "agent.pid"), "utf8"));
-}
-
-async function journalOf(machine: string, unit: string): Promise<string[]> {
-  const client = await connectMachine(join(dir, ".shoal", "machines", machine));
-  try {
-    const lines: string[] = [];
-    for await (const line of client.journal(unit, { lines: 500 })) lines.push(line);
-    return lines;
-  } finally {
-    client.close();
+  /** The machine other than `from` where the unit is launched, once it is. */
+  function launchedOff(unit: string, from: string, timeoutMs: number): Promise<string> {
+    return waitFor(
+      async () => {
+        const m = await launchedOn(unit);
+        return m !== undefined && m !== from && m;
+      },
+      { what: `${unit} launched off ${from}`, timeoutMs, intervalMs: 100 },
+    );
   }
-}
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "shoal-fleet-e2e-"));
-  env = { ...process.env, SHOAL_STATE_DIR: join(dir, "state") };
-  discovery = await startDiscoveryServer({
-    listen: { host: "127.0.0.1", port: 0 },
-    store: `sqlite:${join(dir, "discovery.db")}`,
-  });
-  writeFileSync(
-    join(dir, "shoal.yaml"),
-    `instances: 3\nprovider: process\nuserData: ./user-data\ndiscovery: ${discovery.url}\nnetwork:\n  subnet: 172.21.61.0/24\n`,
-  );
-  writeFileSync(join(dir, "user-data"), USER_DATA);
-  const up = await cli(["up"]);
-  if (up.code !== 0) throw new Error(`shoal up failed:\n${up.stdout}\n${up.stderr}`);
-  etcd = new Etcd3({ hosts: ADDRESSES.map((a) => `http://${a}:2379`), dialTimeout: 2000 });
-  registry = new Registry(etcd);
-  await waitFor(async () => (await registry.machines()).length === 3, {
-    what: "three fleet machines registered",
-    timeoutMs: 30_000,
-  });
-}, 120_000);
+  /** The process running a unit, as the machine's own agent says. */
+  async function pidOf(machine: string, unit: string): Promise<number | undefined> {
+    const client = await connectMachine(machineDir(machine));
+    try {
+      return (await client.status()).units.find((x) => x.name === unit)?.mainPid;
+    } finally {
+      client.close();
+    }
+  }
 
-afterAll(async () => {
-  etcd?.close();
-  if (dir) await cli(["destroy", "-f"]);
-  await discovery?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-}, 120_000);
+  /** A unit as the machine's own agent reports it. */
+  async function stateOf(machine: string, unit: string): Promise<UnitState | undefined> {
+    const client = await connectMachine(machineDir(machine));
+    try {
+      return (await client.status()).units.find((x) => x.name === unit);
+    } finally {
+      client.close();
+    }
+  }
 
-describe("fleet on a 3-machine cluster", () => {
+  /** The agent's pid as its machine knows it (agent.pid: in its own PID namespace for namespace). */
+  const agentPidIn = (machine: string) =>
+    Number(readFileSync(join(machineDir(machine), "agent.pid"), "utf8"));
+  /** The agent's pid on the host: the same process while it stays the same. */
+  const agentPidOf = (machine: string) => agentPid(machineDir(machine));
+
+  async function journalOf(machine: string, unit: string): Promise<string[]> {
+    const client = await connectMachine(machineDir(machine));
+    try {
+      const lines: string[] = [];
+      for await (const line of client.journal(unit, { lines: 500 })) lines.push(line);
+      return lines;
+    } finally {
+      client.close();
+    }
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "shoal-fleet-e2e-"));
+    stateDir = join(dir, "state");
+    env = { ...process.env, SHOAL_STATE_DIR: stateDir };
+    // A namespace machine cannot reach the host's loopback: there `up` serves discovery itself,
+    // on the bridge's gateway.
+    if (provider === "process") {
+      discovery = await startDiscoveryServer({
+        listen: { host: "127.0.0.1", port: 0 },
+        store: `sqlite:${join(dir, "discovery.db")}`,
+      });
+    }
+    writeFileSync(
+      join(dir, "shoal.yaml"),
+      `instances: 3\nprovider: ${provider}\nuserData: ./user-data\n${discovery ? `discovery: ${discovery.url}\n` : ""}network:\n  subnet: 172.21.61.0/24\n`,
+    );
+    writeFileSync(join(dir, "user-data"), USER_DATA);
+    const up = await cli(["up"]);
+    if (up.code !== 0) throw new Error(`shoal up failed:\n${up.stdout}\n${up.stderr}`);
+    etcd = new Etcd3({ hosts: ADDRESSES.map((a) => `http://${a}:2379`), dialTimeout: 2000 });
+    registry = new Registry(etcd);
+    await waitFor(async () => (await registry.machines()).length === 3, {
+      what: "three fleet machines registered",
+      timeoutMs: 30_000,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    etcd?.close();
+    if (dir) {
+      const cluster = { dir, stateDir, id: clusterId(dir), env, run: cli, ok: cli };
+      const left = await teardown({ ...cluster, machineDir }, { bridge: provider === "namespace" });
+      expect(left, "left behind after `shoal destroy -f`").toEqual([]);
+    }
+    await discovery?.close();
+  }, 120_000);
+
   it("from core-02: start a service, see it launched, read its journal, stop and destroy it", async () => {
     const hello = unitFile(
       "hello.service",
@@ -182,11 +215,13 @@ describe("fleet on a 3-machine cluster", () => {
     const started = await fleetctl("start", hello);
     expect(started.code).toBe(0);
     expect(started.stdout).toMatch(
-      /^Unit hello\.service inactive\nUnit hello\.service launched on [0-9a-f]{8}\.\.\.\/127\.21\.61\.10[1-3]\n$/,
+      new RegExp(
+        `^Unit hello\\.service inactive\nUnit hello\\.service launched on [0-9a-f]{8}\\.\\.\\./${addressRe}\n$`,
+      ),
     );
     const units = await fleetctl("list-units", "--no-legend");
     expect(units.stdout).toMatch(
-      /^hello\.service\t[0-9a-f]{8}\.\.\.\/127\.21\.61\.10[1-3]\tactive\trunning\n$/,
+      new RegExp(`^hello\\.service\t[0-9a-f]{8}\\.\\.\\./${addressRe}\tactive\trunning\n$`),
     );
     const where = await launchedOn("hello.service");
     expect(NAMES).toContain(where);
@@ -203,12 +238,33 @@ describe("fleet on a 3-machine cluster", () => {
 
     const journal = await waitFor(
       async () => {
-        const j = await fleetctl("journal", "--lines", "3", "hello");
+        const j = await fleetctlReaching("journal", "--lines", "3", "hello");
         return j.stdout.split("\n").filter((l) => l.includes("hello-from-fleet")).length === 3 && j;
       },
       { what: "three journal lines of hello.service", timeoutMs: 15_000 },
     );
-    expect(journal.stdout).toContain(`${where} hello.service`);
+    // journalctl's default mode, short: "Nov 30 10:46:05 core-01 hello.service[42]: ...".
+    expect(journal.stdout).toMatch(
+      new RegExp(
+        `^[A-Z][a-z]{2} \\d\\d \\d\\d:\\d\\d:\\d\\d ${where} hello\\.service\\[\\d+\\]: hello-from-fleet$`,
+        "m",
+      ),
+    );
+    // --output goes on to the machine's journalctl, as upstream's to journalctl.
+    const cat = await fleetctlReaching("journal", "--lines", "2", "--output", "cat", "hello");
+    expect(cat).toMatchObject({ code: 0, stdout: "hello-from-fleet\nhello-from-fleet\n" });
+    const json = await fleetctlReaching("journal", "--lines", "1", "--output", "json", "hello");
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      _HOSTNAME: where,
+      _SYSTEMD_UNIT: "hello.service",
+      MESSAGE: "hello-from-fleet",
+    });
+    expect(await fleetctlReaching("journal", "--output", "bogus", "hello")).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: "Unknown output format 'bogus'.\n",
+    });
+    expect((await fleetctlReaching("journal", "--output", "verbose", "hello")).code).toBe(1);
 
     const stopped = await fleetctl("stop", "hello");
     expect(stopped.code).toBe(0);
@@ -239,7 +295,7 @@ describe("fleet on a 3-machine cluster", () => {
       ),
       unitFile(
         "only3.service",
-        "[Service]\nExecStart=/bin/sleep 1000\n\n[X-Fleet]\nMachineMetadata=ip=127.21.61.103\n",
+        `[Service]\nExecStart=/bin/sleep 1000\n\n[X-Fleet]\nMachineMetadata=ip=${ADDRESSES[2]}\n`,
       ),
       unitFile(
         "web@.service",
@@ -290,22 +346,30 @@ describe("fleet on a 3-machine cluster", () => {
     ).stdout.split("\n");
     expect(rows.filter((r) => r === "everywhere.service")).toHaveLength(3);
     // ssh and status reach the machine a unit runs on.
-    const ssh = await fleetctlOn("core-02", "ssh", "web@1", "echo $HOSTNAME");
+    const ssh = await fleetctlReaching("ssh", "web@1", "echo $HOSTNAME");
     expect(ssh).toMatchObject({ code: 0, stdout: `${web1}\n` });
-    expect(await fleetctlOn("core-02", "ssh", "--unit", "web@1", "echo $HOSTNAME")).toMatchObject({
+    expect(await fleetctlReaching("ssh", "--unit", "web@1", "echo $HOSTNAME")).toMatchObject({
       code: 0,
       stdout: `${web1}\n`,
     });
     const web1Id = (await registry.machines()).find((m) => m.hostname === web1)?.id as string;
     expect(
-      await fleetctlOn("core-02", "ssh", "--machine", web1Id.slice(0, 6), "echo $HOSTNAME"),
+      await fleetctlReaching("ssh", "--machine", web1Id.slice(0, 6), "echo $HOSTNAME"),
     ).toMatchObject({ code: 0, stdout: `${web1}\n` });
+    if (provider === "namespace") {
+      // Inside a namespace machine, fleetctl says why it cannot go to another one.
+      expect(await fleetctlOn("core-02", "ssh", "web@1", "hostname")).toMatchObject({
+        code: 1,
+        stdout: "",
+        stderr: expect.stringContaining("namespace machines cannot enter one another"),
+      });
+    }
     // The old spelling of the host option still works, with a notice.
     const old = await cli(["fleetctl", "--machine", "core-03", "list-machines", "--no-legend"]);
     expect(old.code).toBe(0);
     expect(old.stderr).toBe("shoal: --machine before the command is now --on\n");
     expect(old.stdout.split("\n")).toHaveLength(4);
-    const status = await fleetctlOn("core-02", "status", "web@1");
+    const status = await fleetctlReaching("status", "web@1");
     expect(status.code).toBe(0);
     expect(status.stdout).toContain("Active: active (running)");
     expect(
@@ -359,19 +423,24 @@ describe("fleet on a 3-machine cluster", () => {
   });
 
   it("serves fleet's API on the machine's /var/run/fleet.sock, as a script with curl uses it", async () => {
-    const socket = join(dir, ".shoal", "machines", "core-03", "root", "var", "run", "fleet.sock");
-    const curl = (...args: string[]) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) =>
-        execFile(
-          "curl",
-          ["-s", "--unix-socket", socket, "-w", "\n%{http_code}", ...args],
-          (err, stdout) => {
-            if (err) return reject(err);
-            const at = stdout.lastIndexOf("\n");
-            resolve({ status: Number(stdout.slice(at + 1)), body: stdout.slice(0, at) });
-          },
-        ),
-      );
+    // A script on core-03: a process machine's /var/run is under its root on the host's
+    // filesystem; a namespace machine's is its own, reached inside the machine.
+    const onHost = provider === "process";
+    const socket = onHost
+      ? join(machineDir("core-03"), "root", "var", "run", "fleet.sock")
+      : "/var/run/fleet.sock";
+    const curl = async (...args: string[]) => {
+      const argv = ["curl", "-s", "--unix-socket", socket, "-w", "\n%{http_code}", ...args];
+      const stdout = onHost
+        ? await new Promise<string>((resolve, reject) =>
+            execFile(argv[0] as string, argv.slice(1), (err, out) =>
+              err ? reject(err) : resolve(out),
+            ),
+          )
+        : (await inside("core-03", ...argv)).stdout;
+      const at = stdout.lastIndexOf("\n");
+      return { status: Number(stdout.slice(at + 1)), body: stdout.slice(0, at) };
+    };
     const base = "http://fleet/fleet/v1";
     const options = [{ section: "Service", name: "ExecStart", value: "/bin/sleep 1000" }];
     for (const n of [1, 2, 3]) {
@@ -499,9 +568,9 @@ describe("fleet on a 3-machine cluster", () => {
   it("fleetd says what it ignores at boot, dumps its state on systemctl kill -s USR1 and reloads on -s HUP", async () => {
     const boot = await journalOf("core-01", "fleet.service");
     expect(boot.some((l) => l.includes("fleetd: not supported, ignored: verbosity:"))).toBe(true);
-    // fleetd runs inside the agent: fleet.service's MainPID is the agent's, one process a machine.
-    const agent = agentPidOf("core-01");
-    expect(await pidOf("core-01", "fleet.service")).toBe(agent);
+    // fleetd runs inside the agent: fleet.service's MainPID is the agent's, one process a machine
+    // (its pid in the machine's own PID namespace, on a namespace machine).
+    expect(await pidOf("core-01", "fleet.service")).toBe(agentPidIn("core-01"));
     expect(await systemctlOn("core-01", "kill", "-s", "USR1", "fleet")).toMatchObject({
       code: 0,
       stderr: "",
@@ -515,7 +584,11 @@ describe("fleet on a 3-machine cluster", () => {
       agent: { machine: string };
       api: string[];
     };
-    expect(state.api[0]).toMatch(/^unix:\/\/.*core-01\/root\/var\/run\/fleet\.sock$/);
+    expect(state.api[0]).toMatch(
+      provider === "process"
+        ? /^unix:\/\/.*core-01\/root\/var\/run\/fleet\.sock$/
+        : /^unix:\/\/\/var\/run\/fleet\.sock$/,
+    );
     expect(await systemctlOn("core-01", "kill", "-s", "SIGHUP", "fleet.service")).toMatchObject({
       code: 0,
     });
@@ -573,11 +646,10 @@ describe("fleet on a 3-machine cluster", () => {
 
   it("a bad fleet setting fails fleet.service alone; Restart= brings fleet back once it is fixed", async () => {
     const m = "core-03";
+    // The machine's /etc/systemd/system is its layer's on the host (bound there on a
+    // namespace machine), so the host writes the drop-in where the machine reads it.
     const dropIn = join(
-      dir,
-      ".shoal",
-      "machines",
-      m,
+      machineDir(m),
       "root",
       "etc",
       "systemd",
@@ -638,7 +710,7 @@ describe("fleet on a 3-machine cluster", () => {
     expect(leaderIndex).toBeGreaterThanOrEqual(0);
     const etcdPid = await pidOf(NAMES[leaderIndex] as string, "etcd2.service");
     expect(etcdPid).toBeGreaterThan(0);
-    process.kill(etcdPid as number, "SIGKILL");
+    await signal(NAMES[leaderIndex] as string, etcdPid as number, "SIGKILL");
 
     const answered = await waitFor(
       async () => {
@@ -649,12 +721,12 @@ describe("fleet on a 3-machine cluster", () => {
           "--fields",
           "unit,active",
         );
-        if (r.code === 0 && r.stdout.includes(`${unit}\tactive`)) return r;
+        if (r.code === 0 && new RegExp(`^${unit}\t+active$`, "m").test(r.stdout)) return r;
         throw new Error(`exit ${r.code}: ${r.stdout}${r.stderr}`);
       },
       { what: "fleetctl answering after the election", timeoutMs: 30_000 },
     );
-    expect(answered.stdout).toContain(`${unit}\tactive`);
+    expect(answered.stdout).toMatch(new RegExp(`^${unit}\t+active$`, "m"));
     // Same process: the unit was never stopped or moved.
     expect(await launchedOn(unit)).toBe(machine);
     expect(await pidOf(machine, unit)).toBe(unitPid);
@@ -705,6 +777,7 @@ describe("fleet on a 3-machine cluster", () => {
     });
     const from = (await launchedOn("survivor.service")) as string;
     const live = (await registry.machines()).map((m) => m.hostname);
+    // The agent's PID on the host: the machine's init (and its PID namespace) goes with it.
     process.kill(agentPidOf(from), "SIGKILL");
     const to = await launchedOff("survivor.service", from, 30_000);
     expect(live).toContain(to);
@@ -732,4 +805,13 @@ describe("fleet on a 3-machine cluster", () => {
     const to = await launchedOff(unit, from, 20_000);
     expect(NAMES).toContain(to);
   });
+}
+
+describe("fleet on a 3-machine cluster, process provider", () => {
+  fleetScenarios("process");
+});
+
+// The namespace provider needs root; on this project's hosts (and in CI) the tests run as root.
+describe.runIf(privileges().root)("fleet on a 3-machine cluster, namespace provider", () => {
+  fleetScenarios("namespace");
 });

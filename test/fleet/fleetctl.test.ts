@@ -142,10 +142,20 @@ describe("shoal fleetctl on a real etcd", () => {
     );
     // Nothing half-done: none of them reached the registry.
     expect((await run("list-unit-files", "--no-legend")).stdout).toBe("");
-    // Usage errors exit 1, as fleetctl's do.
+    // A bad --fields is the command's own error (exit 1); flag errors are cobra's, after
+    // which fleetctl exits 0, having printed the command's usage.
     expect((await run("list-units", "--fields", "unit,colour")).code).toBe(1);
-    expect((await run("start", "--block-attempts", "x", "pinned")).code).toBe(1);
-    expect((await run("start", "--bogus", "pinned")).code).toBe(1);
+    const badValue = await run("start", "--block-attempts", "x", "pinned");
+    expect(badValue.code).toBe(0);
+    expect(badValue.stderr).toBe(
+      'Error: invalid argument "x" for --block-attempts: strconv.ParseInt: parsing "x": invalid syntax\n\ncannot execute cmdFleet: invalid argument "x" for --block-attempts: strconv.ParseInt: parsing "x": invalid syntax\n',
+    );
+    expect(badValue.stdout).toMatch(/^NAME:\n\tstart - Instruct systemd to start /);
+    expect(await run("start", "--bogus", "pinned")).toMatchObject({
+      code: 0,
+      stderr: "Error: unknown flag: --bogus\n\ncannot execute cmdFleet: unknown flag: --bogus\n",
+    });
+    expect((await run("list-unit-files", "--no-legend")).stdout).toBe("");
   });
 
   it("lists live machines with upstream's columns", async () => {
@@ -191,11 +201,13 @@ describe("shoal fleetctl on a real etcd", () => {
   });
 
   it("prints its version without touching etcd", async () => {
-    expect(await runMain(["fleetctl", "version"], { cwd: "/" })).toEqual({
-      code: 0,
-      stdout: "fleetctl version 1.0.0-shoal\n",
-      stderr: "",
-    });
+    for (const args of [["version"], ["--version"], ["-v"]]) {
+      expect(await runMain(["fleetctl", ...args], { cwd: "/" }), args[0]).toEqual({
+        code: 0,
+        stdout: "fleetctl version 1.0.0-shoal\n",
+        stderr: "",
+      });
+    }
   });
 
   it("says etcd cannot be reached, exit 1", async () => {
@@ -264,9 +276,10 @@ describe("shoal fleetctl on a real etcd", () => {
   it("accepts command prefixes, upstream's flags and FLEETCTL_* variables", async () => {
     const { run } = setup();
     expect((await run("list-m", "--no-legend")).code).toBe(0);
-    // `s` could be submit, start, stop, status or ssh: not a command.
+    // `s` could be submit, start, stop, status or ssh: not a command (cobra's error; exit 0).
     const ambiguous = await run("s", "x");
-    expect(ambiguous.code).toBe(1);
+    expect(ambiguous).toMatchObject({ code: 0, stdout: "" });
+    expect(ambiguous.stderr).toMatch(/^Error: unknown command "s" for "fleetctl"\n/);
     expect(await run("verify", "x")).toEqual({
       code: 2,
       stdout: "",

@@ -7,6 +7,7 @@ import {
   selectFields,
   type Table,
   tabulate,
+  tabwrite,
 } from "../../src/fleet/format.js";
 
 describe("fleetctl tables", () => {
@@ -25,6 +26,16 @@ describe("fleetctl tables", () => {
       ]),
     ).toBe("1234567\t\tx\n12345678\ty\n");
     expect(tabulate([["a", "b"]])).toBe("a\tb\n");
+  });
+
+  it("aligns a column only over consecutive lines that have it, as Go's tabwriter", () => {
+    // The untabbed line ends the block: "b" is padded for "a" only, "longer-name" on its own.
+    expect(tabwrite("\ta\tx\nplain\n\tlonger-name\ty\n")).toBe("\ta\tx\nplain\n\tlonger-name\ty\n");
+    expect(tabwrite("\ta\tx\n\tlonger-name\ty\n")).toBe("\ta\t\tx\n\tlonger-name\ty\n");
+    // A line with fewer cells ends the inner column but not the outer one.
+    expect(tabwrite("\tab\tx\n\ty\n\tabcdefghij\tz\n")).toBe("\tab\tx\n\ty\n\tabcdefghij\tz\n");
+    // Text after the last newline is written, padded like any line, without a newline.
+    expect(tabwrite("a\tb\nlong-cell\tc")).toBe("a\t\tb\nlong-cell\tc");
   });
 
   it("shortens machine IDs and builds the machine legend", () => {

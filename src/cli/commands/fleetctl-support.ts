@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command, type CommanderError, type OutputConfiguration } from "commander";
+import { Command, CommanderError, type OutputConfiguration } from "commander";
 import { clusterOfMachine } from "../../cluster/index.js";
+import { ctlUsage, unknownCommandMessage } from "../../fleet/index.js";
 import type { IO } from "../io.js";
 
 /** fleetctl's command-line plumbing: flags from FLEETCTL_*, prefixes, exit codes, machines. */
@@ -80,10 +81,63 @@ export class FleetctlCommand extends Command {
   }
 }
 
-/** Commander's usage errors exit 1 here, as fleetctl's do (compatibility surface). */
-export function usageExit(err: CommanderError): never {
-  if (err.exitCode === 0) throw err;
-  throw new Error(err.message.replace(/^error: /, ""));
+/** An integer flag's value, or cobra's usage error for the command. */
+export type IntFlag = (command: string, flag: string, value: string) => number;
+
+/**
+ * fleetctl's usage errors as cobra (and pflag) report them: the error on
+ * stderr, the command's usage on stdout, fleetctl's own line; then exit 0,
+ * as fleetctl's exit code is only ever set by a command that ran.
+ */
+export function cobraErrors(io: IO) {
+  /**
+   * A usage error as cobra reports it: the error, the command's usage on
+   * stdout, and fleetctl's own line; fleetctl then exits 0 (its exit code
+   * is only ever set by a command that ran).
+   */
+  const usageError = (command: string | undefined, message: string): never => {
+    io.stderr.write(`Error: ${message}\n`);
+    io.stdout.write(ctlUsage(command));
+    io.stderr.write(`\ncannot execute cmdFleet: ${message}\n`);
+    throw new CommanderError(0, "fleetctl.usage", message);
+  };
+  /** Commander's parse errors in cobra's (pflag's) words. */
+  const flagErrors =
+    (command: string | undefined) =>
+    (err: CommanderError): never => {
+      if (err.exitCode === 0) throw err;
+      const flag = /'(-[^']*)'/.exec(err.message)?.[1] ?? "";
+      if (err.code === "commander.unknownOption") {
+        usageError(
+          command,
+          flag.startsWith("--")
+            ? `unknown flag: ${flag}`
+            : `unknown shorthand flag: '${flag.slice(1, 2)}' in ${flag}`,
+        );
+      }
+      if (err.code === "commander.optionMissingArgument") {
+        usageError(command, `flag needs an argument: ${/--[\w-]+/.exec(err.message)?.[0] ?? flag}`);
+      }
+      throw new Error(err.message.replace(/^error: /, ""));
+    };
+  /** An integer flag's value, as pflag parses it. */
+  const intFlag: IntFlag = (command, flag, value) => {
+    if (!/^[-+]?\d+$/.test(value)) {
+      usageError(
+        command,
+        `invalid argument "${value}" for ${flag}: strconv.ParseInt: parsing "${value}": invalid syntax`,
+      );
+    }
+    return Number(value);
+  };
+  /** cobra's answer to an unknown command: fleetctl exits 0 after it. */
+  const unknownCommand = (name: string): never => {
+    const message = unknownCommandMessage(name);
+    io.stderr.write(`Error: ${message}\nRun 'fleetctl --help' for usage.\n`);
+    io.stderr.write(`cannot execute cmdFleet: ${message}${message.endsWith("\n") ? "" : "\n"}`);
+    throw new CommanderError(0, "fleetctl.usage", message);
+  };
+  return { usageError, flagErrors, intFlag, unknownCommand };
 }
 
 /** Any unambiguous prefix of a command names it, as fleetctl (cobra) allows. */
@@ -98,14 +152,14 @@ export function addPrefixAliases(cmd: Command): void {
   }
 }
 
-/** The machine's journalctl prints its one format (journalctl's short): --output is not passed on. */
+/** Upstream's journalctl command line for a unit, --output passed on unaltered. */
 export function journalCommand(
   unit: string,
   lines: string,
-  _output: string,
+  output: string,
   follow?: boolean,
 ): string {
-  const words = ["journalctl", "-u", unit, "--no-pager", "-n", lines];
+  const words = ["journalctl", "--unit", unit, "--no-pager", "-n", lines, "--output", output];
   if (follow) words.push("-f");
   return words.map(shellQuote).join(" ");
 }

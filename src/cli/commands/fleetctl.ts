@@ -3,9 +3,11 @@ import { ssh } from "../../cluster/index.js";
 import {
   type BlockOptions,
   connectCtl,
+  ctlUsage,
   FLEET_VERSION,
   type FleetApi,
   FleetCtl,
+  findCtlCommand,
   machineRows,
   machinesTable,
   renderTable,
@@ -20,6 +22,7 @@ import { type IO, writeJson } from "../io.js";
 import { remoteCommands } from "./fleetctl-remote.js";
 import {
   addPrefixAliases,
+  cobraErrors,
   FleetctlCommand,
   fdForward,
   globals,
@@ -27,12 +30,12 @@ import {
   noticeInert,
   shellQuote,
   str,
-  usageExit,
   withoutHostFlags,
 } from "./fleetctl-support.js";
 
 interface ListFlags {
   full?: boolean;
+  l?: boolean;
   legend: boolean;
   fields?: string;
   output: "table" | "json";
@@ -47,8 +50,14 @@ interface BlockFlags {
 
 /** `shoal fleetctl`: fleet's fleetctl, on fleet's API or the cluster's etcd. */
 export function fleetctlCommand(io: IO, setExit: (code: number) => void): Command {
+  const { usageError, flagErrors, intFlag, unknownCommand } = cobraErrors(io);
+
   const cmd = new FleetctlCommand("fleetctl")
     .description("control the whole cluster's units from any machine (fleet)")
+    .configureHelp({
+      formatHelp: (c) => ctlUsage(c.name() === "fleetctl" ? undefined : c.name()),
+    })
+    .helpCommand(false)
     .option("--endpoint <url>", "fleet API (unix:// or http://) or etcd URLs")
     .option("--driver <driver>", "API or etcd (default: etcd for port 2379/4001)")
     .option("--etcd-key-prefix <prefix>", "fleet's keyspace in etcd")
@@ -66,7 +75,7 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
     // `--machine NAME` before the command is the old spelling of --on. It is not declared
     // here, so that `fleetctl ssh --machine ID` always reaches ssh's own --machine.
     .allowUnknownOption()
-    .exitOverride(usageExit)
+    .exitOverride(flagErrors(undefined))
     .configureOutput({
       writeOut: (s: string) => io.stdout.write(s),
       writeErr: (s: string) => io.stderr.write(s),
@@ -82,9 +91,22 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
         const line = `fleetctl ${withoutHostFlags(rest).map(shellQuote).join(" ")}`;
         return setExit(await ssh(io.cwd, io.env, old, line));
       }
-      if (first?.startsWith("-")) throw new Error(`unknown option '${first}'`);
-      if (name === undefined) return cmd.help();
-      throw new Error(`unknown command "${name}" for "fleetctl"`);
+      // Upstream looks at its first argument for these before parsing anything.
+      if (first === "--version" || first === "-v") {
+        io.stdout.write(`fleetctl version ${FLEET_VERSION}\n`);
+        return setExit(0);
+      }
+      if (first === "--h") {
+        io.stdout.write(ctlUsage());
+        return setExit(0);
+      }
+      if (first?.startsWith("-")) return usageError(undefined, `unknown flag: ${first}`);
+      if (name === undefined) {
+        // Bare fleetctl prints its usage before cobra adds the help command.
+        io.stdout.write(ctlUsage(undefined, false));
+        return setExit(0);
+      }
+      unknownCommand(name);
     });
   cmd.lock();
   for (const [flags, what] of INERT) {
@@ -138,6 +160,8 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
       .command(name)
       .description(description)
       .option("-l, --full", "do not shorten machine IDs and hashes")
+      // fleetctl's own spelling of -l (pflag took "l" for a long name).
+      .addOption(new Option("--l").hideHelp())
       .option("--no-legend", "do not print the header")
       .option("--fields <fields>", `columns to print (default ${table.defaults.join(",")})`)
       .addOption(
@@ -162,7 +186,7 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
           }
           if (flags.output === "json") writeJson(io, data);
           else {
-            const opts = { full: Boolean(flags.full), legend: flags.legend };
+            const opts = { full: Boolean(flags.full || flags.l), legend: flags.legend };
             io.stdout.write(renderTable(table, selected.fields, data, opts));
           }
           setExit(0);
@@ -205,11 +229,8 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
     }
     return c.argument("[units...]");
   };
-  const blockOptions = (f: BlockFlags): BlockOptions => {
-    const attempts = Number(f.blockAttempts ?? "0");
-    if (!Number.isInteger(attempts)) {
-      throw new Error(`invalid argument "${f.blockAttempts}" for --block-attempts`);
-    }
+  const blockOptions = (command: string, f: BlockFlags): BlockOptions => {
+    const attempts = intFlag(command, "--block-attempts", f.blockAttempts ?? "0");
     return {
       attempts: f.block === false ? -1 : Math.max(0, attempts),
       replace: Boolean(f.replace),
@@ -217,9 +238,9 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
   };
   const unitsAction =
     (run: (ctl: FleetCtl, units: string[], opts: BlockOptions) => Promise<number>) =>
-    async (units: string[], flags: BlockFlags) => {
+    async (units: string[], flags: BlockFlags, command: Command) => {
       if (flags.sign) return signRefused();
-      const opts = blockOptions(flags);
+      const opts = blockOptions(command.name(), flags);
       await withApi(async (ctl) => setExit(await run(ctl, units, opts)));
     };
   const signRefused = () => {
@@ -293,7 +314,22 @@ export function fleetctlCommand(io: IO, setExit: (code: number) => void): Comman
       setExit(await fdForward(socket, io));
     });
 
-  remoteCommands(cmd, io, setExit, withApi);
+  remoteCommands(cmd, io, setExit, withApi, intFlag);
+
+  cmd
+    .command("help")
+    .description("help about any command")
+    .argument("[command...]")
+    .action((topic: string[]) => {
+      const found = topic[0] === undefined ? "" : findCtlCommand(topic[0]);
+      if (found === undefined) {
+        // cobra's words, without a newline, then fleetctl's usage.
+        io.stderr.write(`Unknown help topic [${topic.map((t) => `\`${t}\``).join(" ")}].`);
+      }
+      io.stdout.write(ctlUsage(found || undefined));
+      setExit(0);
+    });
+  for (const sub of cmd.commands) sub.exitOverride(flagErrors(sub.name()));
 
   addPrefixAliases(cmd);
   // `shoal fleetctl --on NAME ...` from the host: the same fleetctl, run inside NAME.

@@ -123,17 +123,32 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
     .option("-f, --follow", "keep printing new records")
     .option("--no-pager", "(accepted; shoal never pages)")
     .option("-n, --lines <n>", "only the last N records", (v) => parseCount(v, "-n", 0))
-    .action(async (opts: { dir?: string; unit: string; follow?: boolean; lines?: number }) => {
+    .option("-o, --output <mode>", "journalctl's output mode (short, short-iso, json, cat, ...)")
+    .action(async (opts: JournalctlFlags) => {
+      const { outputMode, renderRecord } = await load();
+      const mode = opts.output === undefined ? undefined : outputMode(opts.output);
+      if (mode && "error" in mode) {
+        io.stderr.write(`${mode.error}\n`);
+        return setExit(1);
+      }
       const client = await connect(machineDir(io, opts.dir));
       const lines = opts.lines ?? (opts.follow ? 10 : undefined);
       for await (const line of client.journal(withSuffix(opts.unit), {
         lines,
         follow: opts.follow,
       })) {
-        io.stdout.write(`${line}\n`);
+        io.stdout.write(mode ? renderRecord(line, mode.mode) : `${line}\n`);
       }
     });
   return machine;
+}
+
+interface JournalctlFlags {
+  dir?: string;
+  unit: string;
+  follow?: boolean;
+  lines?: number;
+  output?: string;
 }
 
 function withSuffix(name: string): string {

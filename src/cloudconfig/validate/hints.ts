@@ -31,8 +31,11 @@ function closest(name: string, known: readonly string[]): string | undefined {
   return best;
 }
 
-/** Levenshtein distance; keys are short, so the plain two-row table is enough. */
-function distance(a: string, b: string): number {
+/**
+ * Levenshtein distance; keys are short, so the plain two-row table is
+ * enough. Past 3 apart in length it returns the length difference, a lower bound.
+ */
+export function distance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 3) return Math.abs(a.length - b.length);
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
