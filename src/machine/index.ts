@@ -16,6 +16,6 @@ export {
 } from "./datasource.js";
 export { MachineError } from "./errors.js";
 export { readJournal } from "./init/journal.js";
-export { machinePaths, unitDirs } from "./layout.js";
+export { inRoot, machinePaths, unitDirs } from "./layout.js";
 export { machineShellEnv } from "./shell.js";
 export { addrToUrl, ETCD_UNITS } from "./units/index.js";
