@@ -7,6 +7,7 @@ export { provision, reload } from "./lifecycle/restart.js";
 export { NotRunningError, ssh } from "./lifecycle/ssh.js";
 export { type MachineReport, renderStatus, status } from "./lifecycle/status.js";
 export { type CheckAnswer, checkForUpdates } from "./lifecycle/update-check.js";
+export { type ClusterUpdates, clusterUpdates } from "./lifecycle/update-status.js";
 export { type Progress, progressFor } from "./progress.js";
 export type { MachineState, ProviderName } from "./providers/index.js";
 export {
@@ -20,6 +21,7 @@ export {
   probeRootless,
   vethName,
 } from "./providers/index.js";
+export { type RebootLockView, readRebootLock } from "./reboot-lock.js";
 export { loadSpec } from "./spec/load.js";
 export type { ClusterSpec, SpecNote } from "./spec/types.js";
 export { PROVIDER_CHOICES, type ProviderChoice } from "./spec/types.js";

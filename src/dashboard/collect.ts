@@ -29,6 +29,10 @@ export async function machineReports(
       address: r.address,
       ...(r.machineId ? { machineId: r.machineId } : {}),
       ...(r.updateChannel ? { updateChannel: r.updateChannel } : {}),
+      ...(r.version ? { version: r.version } : {}),
+      ...(r.slot ? { slot: r.slot } : {}),
+      ...(r.updateStatus ? { updateStatus: r.updateStatus } : {}),
+      ...(r.newVersion ? { newVersion: r.newVersion } : {}),
       ...(r.units ? { units: r.units } : {}),
     };
     if (r.state === "running") {

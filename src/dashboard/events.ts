@@ -1,19 +1,35 @@
-import type { ClusterEvent, ClusterView, FleetUnitView, MachineView } from "./types.js";
+import type {
+  ChannelView,
+  ClusterEvent,
+  ClusterView,
+  FleetUnitView,
+  MachineView,
+} from "./types.js";
 
-type Before = Pick<ClusterView, "machines" | "etcd" | "fleet">;
+type Before = Pick<ClusterView, "machines" | "etcd" | "fleet"> &
+  Partial<Pick<ClusterView, "updates">>;
 
 /**
  * What a person would want told between two looks at the cluster: boots,
- * halts, leader changes, units that failed, moved, were placed or went.
- * Pure: the caller stamps the time.
+ * halts, leader changes, units that failed, moved, were placed or went,
+ * releases published, installed, run or refused, rollouts paused and
+ * resumed. Pure: the caller stamps the time.
  */
 export function changes(before: Before, after: Before, at: string): ClusterEvent[] {
   const out: ClusterEvent[] = [];
   const was = new Map(before.machines.map((m) => [m.name, m]));
   for (const m of after.machines) {
     const prev = was.get(m.name);
-    if (!prev || prev.state === m.state) continue;
-    out.push(machineEvent(m, prev, at));
+    if (!prev) continue;
+    if (prev.state !== m.state) out.push(machineEvent(m, prev, at));
+    out.push(...updateEvents(m, prev, at));
+  }
+  if (before.updates && after.updates) {
+    const channels = new Map(before.updates.channels.map((c) => [c.name, c]));
+    for (const c of after.updates.channels) {
+      const prev = channels.get(c.name);
+      if (prev) out.push(...rolloutEvents(c, prev, at));
+    }
   }
   const oldLeader = before.etcd.leaderMachine;
   const newLeader = after.etcd.leaderMachine;
@@ -76,4 +92,38 @@ function unitEvent(
   if (u.machine && !prev?.machine)
     return { ...base, kind: "unit-placed", text: `${u.name} placed on ${u.machine}` };
   return undefined;
+}
+
+const NEED_REBOOT = "UPDATE_STATUS_UPDATED_NEED_REBOOT";
+
+/** A machine's release changes: installed (needs a reboot), running a new one, an update refused. */
+function updateEvents(m: MachineView, prev: MachineView, at: string): ClusterEvent[] {
+  const base = { at, kind: "update" as const, machine: m.name };
+  const out: ClusterEvent[] = [];
+  if (m.updateStatus === NEED_REBOOT && prev.updateStatus && prev.updateStatus !== NEED_REBOOT)
+    out.push({
+      ...base,
+      text: `${m.name} installed ${m.newVersion ?? "an update"}; it needs a reboot`,
+    });
+  if (m.version && prev.version && m.version !== prev.version)
+    out.push({ ...base, text: `${m.name} runs ${m.version} (was ${prev.version})` });
+  if (m.updateError && m.updateError !== prev.updateError)
+    out.push({ ...base, kind: "update-failed", text: `${m.name}: ${m.updateError}` });
+  return out;
+}
+
+/** A channel's release published, its rollout paused by a failure or resumed. */
+function rolloutEvents(c: ChannelView, prev: ChannelView, at: string): ClusterEvent[] {
+  const out: ClusterEvent[] = [];
+  if (c.release && c.release !== prev.release && !c.base)
+    out.push({ at, kind: "release", text: `${c.release} published to ${c.name}` });
+  if (c.paused && !prev.paused)
+    out.push({
+      at,
+      kind: "rollout-paused",
+      text: `${c.name}'s rollout of ${c.release} paused: ${c.paused}`,
+    });
+  if (!c.paused && prev.paused && c.release === prev.release)
+    out.push({ at, kind: "rollout-resumed", text: `${c.name}'s rollout of ${c.release} resumed` });
+  return out;
 }

@@ -2,6 +2,7 @@ import { etcdView, fleetView, hostStates, machineReports } from "./collect.js";
 import { changes } from "./events.js";
 import { FleetSource } from "./fleet-source.js";
 import { type ClusterEvent, type ClusterView, EVENT_LIMIT } from "./types.js";
+import { UpdateSource } from "./update-source.js";
 
 export type Patch = Partial<ClusterView>;
 
@@ -12,7 +13,15 @@ export interface LiveOptions {
   lookMs?: number;
 }
 
-const PATCH_KEYS = ["created", "machines", "etcd", "fleet", "events", "problem"] as const;
+const PATCH_KEYS = [
+  "created",
+  "machines",
+  "etcd",
+  "fleet",
+  "updates",
+  "events",
+  "problem",
+] as const;
 
 /**
  * The cluster as last seen, kept fresh on the server side: the host's
@@ -24,6 +33,7 @@ export class Live {
   view: ClusterView;
   private readonly listeners = new Set<(patch: Patch) => void>();
   readonly fleet: FleetSource;
+  private readonly updates: UpdateSource;
   private readonly hostPollMs: number;
   private readonly lookMs: number;
   private hostKey = "";
@@ -42,6 +52,7 @@ export class Live {
     this.hostPollMs = opts.hostPollMs ?? 200;
     this.lookMs = opts.lookMs ?? 1_000;
     this.fleet = new FleetSource(dir, () => this.refresh());
+    this.updates = new UpdateSource(env);
     this.view = {
       dir,
       created: false,
@@ -49,6 +60,7 @@ export class Live {
       machines: [],
       etcd: { members: [] },
       fleet: { reachable: false, machines: [], units: [] },
+      updates: { channels: [] },
       events: [],
     };
   }
@@ -97,6 +109,7 @@ export class Live {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     this.fleet.close();
+    this.updates.close();
     this.listeners.clear();
   }
 
@@ -127,7 +140,12 @@ export class Live {
         const { startedAt: _, units: __, ...rest } = m;
         return { ...rest, state };
       });
-      const next = { machines, etcd: this.view.etcd, fleet: this.view.fleet };
+      const next = {
+        machines,
+        etcd: this.view.etcd,
+        fleet: this.view.fleet,
+        updates: this.view.updates,
+      };
       const news = changes(this.view, next, new Date().toISOString());
       this.apply({
         machines,
@@ -144,16 +162,19 @@ export class Live {
     const at = new Date().toISOString();
     const seen = this.hostChanges;
     try {
-      const { reports, machines } = await machineReports(this.dir, this.env);
+      const { reports, machines: seenMachines } = await machineReports(this.dir, this.env);
       const etcd = await etcdView(reports);
       const urls = etcd.members.map((m) => m.clientUrl);
-      const snap = await this.fleet.snapshot(
-        urls,
-        machines.map((m) => m.name),
-      );
+      const [snap, { updates, machines }] = await Promise.all([
+        this.fleet.snapshot(
+          urls,
+          seenMachines.map((m) => m.name),
+        ),
+        this.updates.look(seenMachines, urls),
+      ]);
       // The host said something newer meanwhile, and a look after it is already queued.
       if (seen !== this.hostChanges) return;
-      const next = { machines, etcd, fleet: fleetView(snap) };
+      const next = { machines, etcd, fleet: fleetView(snap), updates };
       // The first look is the starting point, not news.
       const first = this.view.machines.length === 0;
       const news = first ? [] : changes(this.view, next, at);

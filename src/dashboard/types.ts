@@ -11,7 +11,16 @@ export interface MachineView {
   provider: string;
   address: string;
   machineId?: string;
+  /** The channel (GROUP) the machine follows. */
   updateChannel?: string;
+  /** The release it runs and the /usr slot ("A" or "B") it booted from. */
+  version?: string;
+  slot?: "A" | "B";
+  /** Its update-engine's status (UPDATE_STATUS_*) while it answers, and the update it got. */
+  updateStatus?: string;
+  newVersion?: string;
+  /** The last failed update it reported to the update server. */
+  updateError?: string;
   /** ISO time the machine's agent started, while it runs (the page counts uptime from it). */
   startedAt?: string;
   /** The machine's own units as its agent reports them. */
@@ -70,6 +79,29 @@ export interface FleetView {
   units: FleetUnitView[];
 }
 
+export interface ChannelView {
+  name: string;
+  /** The release the channel offers; "" before the update server ever ran. */
+  release: string;
+  /** The built-in base release (nothing published to the channel yet). */
+  base: boolean;
+  /** ISO time it was published. */
+  published?: string;
+  /** Set while a failed update holds the channel's rollout (`shoal updates resume` lifts it). */
+  paused?: string;
+}
+
+export interface UpdatesView {
+  /** stable, beta, alpha; empty when the update store cannot be read. */
+  channels: ChannelView[];
+  /** locksmith's reboot lock; absent when no etcd member answers. */
+  rebootLock?: {
+    max: number;
+    /** The holders' machine names (a machine id when no machine of this cluster has it). */
+    holders: string[];
+  };
+}
+
 export type EventKind =
   | "boot"
   | "halt"
@@ -80,6 +112,11 @@ export type EventKind =
   | "unit-moved"
   | "unit-placed"
   | "unit-gone"
+  | "update"
+  | "update-failed"
+  | "release"
+  | "rollout-paused"
+  | "rollout-resumed"
   | "action";
 
 export interface ClusterEvent {
@@ -101,6 +138,7 @@ export interface ClusterView {
   machines: MachineView[];
   etcd: EtcdView;
   fleet: FleetView;
+  updates: UpdatesView;
   /** Why the last look failed (say, shoal.yaml broken mid-edit); the rest is the look before. */
   problem?: string;
   /** What changed since the dashboard started, newest first (at most EVENT_LIMIT). */

@@ -136,6 +136,19 @@ export async function memberStatus(clientUrl: string): Promise<Answer<MemberStat
   };
 }
 
+/** A key's value (v3 range through the JSON gateway); undefined when the key does not exist. */
+export async function getValue(
+  clientUrl: string,
+  key: string,
+): Promise<Answer<string | undefined>> {
+  const answer = await request(`${clientUrl}/v3/kv/range`, {
+    key: Buffer.from(key).toString("base64"),
+  });
+  if ("reason" in answer) return answer;
+  const kv = (answer.value as { kvs?: Array<{ value?: string }> } | null)?.kvs?.[0];
+  return { value: kv ? Buffer.from(kv.value ?? "", "base64").toString("utf8") : undefined };
+}
+
 /** Hex, as etcdctl prints member ids. */
 export function hexId(decimal: string): string {
   try {

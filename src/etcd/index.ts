@@ -3,6 +3,7 @@ export {
   CLIENT_PORTS,
   type EtcdMember,
   findClientUrl,
+  getValue,
   health,
   hexId,
   type MemberStatus,

@@ -18,6 +18,6 @@ export {
 export { MachineError } from "./errors.js";
 export { readJournal } from "./init/journal.js";
 export { OUTPUT_MODES, type OutputMode, outputMode, renderRecord } from "./journal-output.js";
-export { machinePaths, unitDirs } from "./layout.js";
+export { inRoot, machinePaths, unitDirs } from "./layout.js";
 export { machineShellEnv } from "./shell.js";
 export { addrToUrl, ETCD_UNITS } from "./units/index.js";

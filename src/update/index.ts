@@ -7,6 +7,8 @@ export { ensureBaseReleases, type PublishOptions, publishRelease } from "./serve
 export {
   type ChannelRow,
   channelRows,
+  clusterMachineRows,
+  type MachineFacts,
   type MachineRow,
   machineRows,
   renderChannels,

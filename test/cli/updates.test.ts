@@ -191,7 +191,7 @@ describe("shoal updates serve | channels | status | resume", () => {
       events: [{ type: 3, result: 0, errorCode: 11 }],
     });
 
-    const status = await shoal(["updates", "status", "-o", "json"], { env });
+    const status = await shoal(["updates", "status", "-o", "json"], { env, cwd: dir });
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toEqual([
       expect.objectContaining({
@@ -215,9 +215,12 @@ describe("shoal updates serve | channels | status | resume", () => {
         newVersion: "",
       }),
     ]);
-    const table = (await shoal(["updates", "status"], { env })).stdout.split("\n");
-    expect(table[0]).toMatch(/^NAME +CHANNEL +VERSION +STATUS +NEW-VERSION +LAST-ERROR$/);
-    expect(table[3]).toMatch(/^core-03 +stable +0\.1\.0 +UPDATE_STATUS_IDLE +- +-$/);
+    const table = (await shoal(["updates", "status"], { env, cwd: dir })).stdout.split("\n");
+    // Outside a cluster directory only the server's record: no slot, the lock unknown.
+    expect(table[0]).toMatch(
+      /^NAME +CHANNEL +VERSION +SLOT +STATUS +NEW-VERSION +REBOOT-LOCK +LAST-ERROR$/,
+    );
+    expect(table[3]).toMatch(/^core-03 +stable +0\.1\.0 +- +UPDATE_STATUS_IDLE +- +- +-$/);
 
     const channels = await shoal(["updates", "channels"], { env });
     expect(channels.stdout).toMatch(/^beta +2\.0\.0 +\S+ +paused +2 on 0\.1\.0$/m);

@@ -3,10 +3,11 @@
  * real etcd members, fleetd in every machine), watched by a real browser
  * while the CLI changes the cluster as a person in a terminal would.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leaks, statusJson, type TestCluster, teardown, waitFor } from "../e2e/cluster/harness.js";
+import { releaseTree } from "../update/helpers.js";
 import { openBrowser, type TestBrowser } from "./browser.js";
 import { dashboardCluster, type ServedDashboard, serveDashboard } from "./serve.js";
 
@@ -177,6 +178,123 @@ describe("shoal dashboard", () => {
     expect((await files()).stdout).toMatch(/hello\.service\s+launched/);
   });
 
+  it("shows each channel's release, each machine's release and update status, the reboot lock, and a paused rollout in red", async () => {
+    const p = page();
+    const machineCell = (name: string, label: string) =>
+      p.locator(`table.machines tr[data-machine="${name}"] td[data-label="${label}"]`);
+    const base = (
+      JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+        version: string;
+      }
+    ).version;
+    for (const n of ["core-01", "core-02", "core-03"]) {
+      await p.waitForSelector(
+        `table.machines tr[data-machine="${n}"] td[data-update-status="UPDATE_STATUS_IDLE"]`,
+        { timeout: 20_000 },
+      );
+      expect(await machineCell(n, "release").textContent()).toBe(`${base} A`);
+      expect(await machineCell(n, "channel").textContent()).toBe("stable");
+    }
+    await p.waitForSelector('table.channels tr[data-channel="stable"] [data-rollout="active"]');
+    await p.locator(".reboot-lock", { hasText: "free (1 at a time)" }).waitFor();
+
+    // A release published in a terminal, its bytes then changed on the server's disk.
+    const published = await c.ok([
+      "updates",
+      "publish",
+      "--channel",
+      "stable",
+      "--version",
+      "9.1.0",
+      releaseTree(join(c.stateDir, "release"), "9.1.0"),
+    ]);
+    const sha = /sha256 (\S+)\)/.exec(published.stdout)?.[1] as string;
+    const payload = join(
+      c.stateDir,
+      "updates/payloads",
+      `${Buffer.from(sha, "base64").toString("hex")}.tar.gz`,
+    );
+    const bytes = readFileSync(payload);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 5) ^ 0xff, bytes.length - 5);
+    writeFileSync(payload, bytes);
+    await p.waitForSelector('table.channels tr[data-channel="stable"][data-release="9.1.0"]', {
+      timeout: 3_000,
+    });
+
+    const lock = await c.run(["ssh", "core-02", "--", "locksmithctl", "lock"]);
+    expect(lock.code, lock.stderr).toBe(0);
+    await p.waitForSelector('.reboot-lock[data-holders="core-02"]', { timeout: 3_000 });
+
+    // core-01 refuses the payload and reports it: the server pauses stable's rollout.
+    await c.ok(["updates", "check", "core-01"]);
+    const banner = p.locator('p.banner[data-paused="stable"]');
+    await banner.waitFor({ timeout: 20_000 });
+    expect(await banner.textContent()).toContain("shoal updates resume stable");
+    const rollout = p.locator('table.channels tr[data-channel="stable"] [data-rollout]');
+    expect(await rollout.getAttribute("data-rollout")).toBe("paused");
+    const red = await p.evaluate(() =>
+      getComputedStyle(document.documentElement).getPropertyValue("--bad").trim(),
+    );
+    const colour = (sel: string) =>
+      p
+        .locator(sel)
+        .first()
+        .evaluate((el) => getComputedStyle(el).color);
+    const probe = await p.evaluate((hex) => {
+      const el = document.createElement("span");
+      el.style.color = hex;
+      document.body.append(el);
+      const rgb = getComputedStyle(el).color;
+      el.remove();
+      return rgb;
+    }, red);
+    expect(await colour('table.channels tr[data-channel="stable"] [data-rollout]')).toBe(probe);
+    expect(await colour('p.banner[data-paused="stable"]')).toBe(probe);
+    await machineCell("core-01", "update")
+      .locator(".problem-text", { hasText: "PayloadHashMismatch" })
+      .waitFor({ timeout: 5_000 });
+    await p.waitForSelector('ol.events li[data-kind="rollout-paused"]');
+    expect(await colour('ol.events li[data-kind="rollout-paused"]')).toBe(probe);
+    await b?.shot("4b-updates-paused");
+
+    const auth = { authorization: `token ${token()}` };
+    const view = (await (await api("/api/cluster", { headers: auth })).json()) as {
+      machines: Array<{ name: string; version?: string; slot?: string; updateError?: string }>;
+      updates: {
+        channels: Array<{ name: string; release: string; paused?: string }>;
+        rebootLock?: { max: number; holders: string[] };
+      };
+    };
+    expect(view.updates.channels.find((ch) => ch.name === "stable")).toMatchObject({
+      release: "9.1.0",
+      paused: expect.stringContaining("PayloadHashMismatch"),
+    });
+    expect(view.updates.rebootLock).toEqual({ max: 1, holders: ["core-02"] });
+    expect(view.machines.find((m) => m.name === "core-01")).toMatchObject({
+      version: base,
+      slot: "A",
+      updateError: "error code 10 (PayloadHashMismatch) updating to 9.1.0",
+    });
+
+    await c.ok(["updates", "resume", "stable"]);
+    await p.waitForSelector('table.channels tr[data-channel="stable"] [data-rollout="active"]', {
+      timeout: 3_000,
+    });
+    expect(await banner.count()).toBe(0);
+    await p.waitForSelector('ol.events li[data-kind="rollout-resumed"]');
+    await c.ok(["ssh", "core-02", "--", "locksmithctl", "unlock"]);
+    await p.locator(".reboot-lock", { hasText: "free (1 at a time)" }).waitFor({ timeout: 3_000 });
+    await b?.shot("4c-updates-resumed");
+  });
+
+  it("tails a machine's console when its node in the topology is clicked", async () => {
+    const p = page();
+    await p.locator('svg.topology g.node[data-machine="core-02"]').click();
+    const journal = p.locator("section.journal", { hasText: "core-02's console" });
+    await journal.waitFor({ timeout: 5_000 });
+    await journal.locator("pre", { hasText: /\S/ }).waitFor({ timeout: 10_000 });
+  });
+
   it("halts a machine with its halt button, reached from the keyboard", async () => {
     const p = page();
     const target = 'button[data-action="halt"][data-machine="core-03"]';
@@ -216,7 +334,8 @@ describe("shoal dashboard", () => {
     expect(b?.errors).toEqual([]);
     // One event stream for the whole run, one journal stream, the actions: nothing asked on a timer.
     const gets = (b?.requests ?? []).filter((r) => r.startsWith("GET /api/"));
-    expect(gets).toEqual(["GET /api/events", "GET /api/journal"]);
+    // The journal twice: a unit's, then a machine's console from the topology.
+    expect(gets).toEqual(["GET /api/events", "GET /api/journal", "GET /api/journal"]);
     await b?.close();
     b = undefined;
     const code = await dash?.interrupt();

@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { changes } from "../../src/dashboard/events.js";
-import type { ClusterView, FleetUnitView, MachineView } from "../../src/dashboard/types.js";
+import type {
+  ChannelView,
+  ClusterView,
+  FleetUnitView,
+  MachineView,
+} from "../../src/dashboard/types.js";
 
-type Look = Pick<ClusterView, "machines" | "etcd" | "fleet">;
+type Look = Pick<ClusterView, "machines" | "etcd" | "fleet"> &
+  Partial<Pick<ClusterView, "updates">>;
 
 const machine = (name: string, state: MachineView["state"]): MachineView => ({
   name,
@@ -117,6 +123,73 @@ describe("changes between two looks", () => {
       look({ units: [unit("web.service", "core-02")] }),
       look({ reachable: false }),
       [],
+    ],
+  ];
+  it.each(cases)("%s", (_name, before, after, want) => {
+    const got = changes(before, after, AT);
+    expect(got.map((e) => [e.kind, e.text])).toEqual(want);
+    for (const e of got) expect(e.at).toBe(AT);
+  });
+});
+
+describe("update changes between two looks", () => {
+  const core01 = (update: Partial<MachineView>): Look => ({
+    ...look({}),
+    machines: [{ ...machine("core-01", "running"), ...update }],
+  });
+  const stable = (c: Partial<ChannelView>): Look => ({
+    ...look({}),
+    updates: { channels: [{ name: "stable", release: "0.1.0", base: true, ...c }] },
+  });
+  const idle = { version: "0.1.0", updateStatus: "UPDATE_STATUS_IDLE" };
+  const cases: Array<[string, Look, Look, Array<[string, string]>]> = [
+    [
+      "an update installed",
+      core01({ ...idle, updateStatus: "UPDATE_STATUS_FINALIZING", newVersion: "1.1.0" }),
+      core01({ ...idle, updateStatus: "UPDATE_STATUS_UPDATED_NEED_REBOOT", newVersion: "1.1.0" }),
+      [["update", "core-01 installed 1.1.0; it needs a reboot"]],
+    ],
+    [
+      "an engine that starts answering in NEED_REBOOT is not news",
+      core01({ version: "0.1.0" }),
+      core01({ ...idle, updateStatus: "UPDATE_STATUS_UPDATED_NEED_REBOOT", newVersion: "1.1.0" }),
+      [],
+    ],
+    [
+      "a new release running",
+      core01(idle),
+      core01({ ...idle, version: "1.1.0" }),
+      [["update", "core-01 runs 1.1.0 (was 0.1.0)"]],
+    ],
+    [
+      "an update refused",
+      core01(idle),
+      core01({ ...idle, updateError: "error code 10 (PayloadHashMismatch) updating to 1.1.0" }),
+      [["update-failed", "core-01: error code 10 (PayloadHashMismatch) updating to 1.1.0"]],
+    ],
+    [
+      "a release published",
+      stable({}),
+      stable({ release: "1.1.0", base: false }),
+      [["release", "1.1.0 published to stable"]],
+    ],
+    [
+      "a rollout paused",
+      stable({ release: "1.1.0", base: false }),
+      stable({ release: "1.1.0", base: false, paused: "core-01 reported error code 10" }),
+      [["rollout-paused", "stable's rollout of 1.1.0 paused: core-01 reported error code 10"]],
+    ],
+    [
+      "a rollout resumed",
+      stable({ release: "1.1.0", base: false, paused: "core-01 reported error code 10" }),
+      stable({ release: "1.1.0", base: false }),
+      [["rollout-resumed", "stable's rollout of 1.1.0 resumed"]],
+    ],
+    [
+      "a pause lifted by a newer release is its publication, not a resume",
+      stable({ release: "1.1.0", base: false, paused: "core-01 reported error code 10" }),
+      stable({ release: "1.2.0", base: false }),
+      [["release", "1.2.0 published to stable"]],
     ],
   ];
   it.each(cases)("%s", (_name, before, after, want) => {

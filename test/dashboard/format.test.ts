@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyPatch, bytes, uptime } from "../../src/dashboard/web/format.js";
+import { applyPatch, bytes, updateStatus, uptime } from "../../src/dashboard/web/format.js";
 
 describe("the page's formats", () => {
   const now = Date.parse("2026-11-30T10:00:00Z");
@@ -22,6 +22,13 @@ describe("the page's formats", () => {
     [5 * 1024 * 1024 + 512 * 1024, "5.5 MiB"],
   ])("%s bytes read %s", (n, want) => {
     expect(bytes(n)).toBe(want);
+  });
+
+  it("says update-engine's status in short", () => {
+    expect(updateStatus("UPDATE_STATUS_IDLE")).toBe("idle");
+    expect(updateStatus("UPDATE_STATUS_CHECKING_FOR_UPDATE")).toBe("checking for update");
+    expect(updateStatus("UPDATE_STATUS_UPDATED_NEED_REBOOT")).toBe("updated, need reboot");
+    expect(updateStatus(undefined)).toBe("–");
   });
 
   it("applies a patch: its keys replace, null removes, the rest stays", () => {

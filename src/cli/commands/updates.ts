@@ -6,6 +6,7 @@ import { parseCount, parseDuration, stateDir } from "../../host/index.js";
 import {
   CHANNELS,
   channelRows,
+  clusterMachineRows,
   DEFAULT_PORT,
   ensureBaseReleases,
   isChannel,
@@ -170,11 +171,20 @@ export function updatesCommand(io: IO, setExit: (code: number) => void): Command
     });
   cmd
     .command("status")
-    .description("each machine's update state, as the update server knows it")
+    .description(
+      "each machine's update state: in a cluster's directory its machines as they are now, elsewhere every machine the update server heard from",
+    )
     .addOption(storeOption())
     .addOption(outputOption())
     .action(async (flags: { store?: string; output: OutputFormat }) => {
-      const rows = await withStore(io, flags.store, (s) => machineRows(s.instances()));
+      const { clusterUpdates } = await import("../../cluster/index.js");
+      const [instances, cluster] = await Promise.all([
+        withStore(io, flags.store, (s) => s.instances()),
+        clusterUpdates(io.cwd, io.env),
+      ]);
+      const rows = cluster
+        ? clusterMachineRows(cluster.machines, instances, cluster.rebootLock?.holders)
+        : machineRows(instances);
       if (flags.output === "json") writeJson(io, rows);
       else io.stdout.write(renderMachines(rows));
       setExit(0);

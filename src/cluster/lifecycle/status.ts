@@ -1,6 +1,7 @@
 import { findClientUrl, health, hexId, memberStatus } from "../../etcd/index.js";
 import type { UnitState } from "../../machine/index.js";
 import { agentStatus } from "../agent-client.js";
+import { machineUpdate } from "../machine-update.js";
 import type { MachineState } from "../providers/index.js";
 import { openCluster } from "./open.js";
 
@@ -10,7 +11,13 @@ export interface MachineReport {
   provider: string;
   address: string;
   machineId?: string;
+  /** The channel (GROUP) it follows. */
   updateChannel?: string;
+  /** The release the machine runs, its /usr slot, update-engine's status and the update it got. */
+  version?: string;
+  slot?: "A" | "B";
+  updateStatus?: string;
+  newVersion?: string;
   etcd?: {
     memberId: string;
     health: boolean;
@@ -52,8 +59,17 @@ export async function status(
         report.machineId = m.machineId;
         report.updateChannel = state?.updateChannel;
       }
-      if (st !== "running") return report;
-      const [agent, url] = await Promise.all([agentStatus(m), findClientUrl(m.address)]);
+      const [update, agent, url] = await Promise.all([
+        created ? machineUpdate(m, st === "running") : undefined,
+        st === "running" ? agentStatus(m) : undefined,
+        st === "running" ? findClientUrl(m.address) : undefined,
+      ]);
+      // The channel the machine follows: its update.conf, which a user may edit inside it.
+      if (update) {
+        const { channel, ...rest } = update;
+        Object.assign(report, rest, { updateChannel: channel });
+      }
+      if (!url) return report;
       if (agent)
         report.units = agent.units.map((u) => ({ name: u.name, active: u.active, sub: u.sub }));
       if ("reason" in url) {

@@ -4,7 +4,7 @@ import type { Step } from "./context.js";
 /**
  * shoal's local update server (as the discovery server): machines' SERVER=
  * points at it; its key goes on their config drives and a server that is
- * not running yet is started by `updateServerStart`, after the boot.
+ * not running yet is started by `updateServerLaunch` once the machines are.
  */
 export const updateServer: Step = {
   name: "prepare the update server",
@@ -17,16 +17,46 @@ export const updateServer: Step = {
 };
 
 /**
- * After the boot: the release key on every machine's config drive (the
- * engine reads it at each check, the first minutes after boot), and the
- * update server started on the socket `updateServer` bound, when none ran.
+ * Once the machines are started: the update server's start, on the socket
+ * `updateServer` bound, overlapping the wait for etcd; `updateServerStart`
+ * waits for it.
  */
-export const updateServerStart: Step = {
+export const updateServerLaunch: Step = {
   name: "start the update server",
   async run(ctx) {
+    // Awaited by updateServerStart; until then a failure must not count as unhandled.
+    ctx.updates?.start().catch(() => {});
+  },
+};
+
+/**
+ * After the boot: the release key on every machine's config drive (the
+ * engine reads it at each check, the first minutes after boot), and the
+ * update server's start (begun by `updateServerLaunch`, else now) waited for.
+ * A key that cannot be read or a server that does not start is a warning,
+ * not a failed `up`: the machines run without it, only their update
+ * checks fail, and the next `up` tries again.
+ */
+export const updateServerStart: Step = {
+  name: "wait for the update server",
+  async run(ctx) {
     if (!ctx.updates) return;
-    const publicKey = await ctx.updates.publicKey;
-    for (const m of ctx.plan.machines) writeUpdateKey(m.dir, publicKey);
-    ctx.updates.start();
+    const problems: string[] = [];
+    try {
+      const publicKey = await ctx.updates.publicKey;
+      for (const m of ctx.plan.machines) writeUpdateKey(m.dir, publicKey);
+    } catch (err) {
+      problems.push(`cannot read the update server's release key: ${(err as Error).message}`);
+    }
+    try {
+      await ctx.updates.start();
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+    for (const p of problems) ctx.progress.say(`warning: ${p}`);
+    if (problems.length > 0)
+      ctx.progress.say(
+        "warning: the machines run, but cannot update until the update server runs; `shoal up` tries again",
+      );
   },
 };

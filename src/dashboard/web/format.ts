@@ -39,3 +39,13 @@ export function applyPatch<T extends object>(view: T, patch: Record<string, unkn
   }
   return next as unknown as T;
 }
+
+/** UPDATE_STATUS_UPDATED_NEED_REBOOT as "updated, need reboot": the words without the shouting. */
+export function updateStatus(status: string | undefined): string {
+  if (!status) return "–";
+  const words = status
+    .replace(/^UPDATE_STATUS_/, "")
+    .toLowerCase()
+    .split("_");
+  return words.join(" ").replace(/^updated need reboot$/, "updated, need reboot");
+}

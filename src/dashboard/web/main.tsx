@@ -9,6 +9,7 @@ import { applyPatch } from "./format.js";
 import { Journal } from "./journal.js";
 import { Etcd, Events, Fleet, Machines } from "./tables.js";
 import { Topology } from "./topology.js";
+import { Updates } from "./updates.js";
 
 type Link = "connecting" | "live" | "reconnecting";
 
@@ -98,7 +99,7 @@ function App() {
           </section>
           <section class="panel topology-panel" aria-labelledby="h-topology">
             <h2 id="h-topology">Topology</h2>
-            <Topology view={view} />
+            <Topology view={view} tail={tail} />
           </section>
           <section class="panel etcd-panel" aria-labelledby="h-etcd">
             <h2 id="h-etcd">etcd</h2>
@@ -111,6 +112,12 @@ function App() {
             <h2 id="h-fleet">fleet</h2>
             <div class="scroll">
               <Fleet view={view} act={act} tail={tail} busy={busy} />
+            </div>
+          </section>
+          <section class="panel updates-panel" aria-labelledby="h-updates">
+            <h2 id="h-updates">Updates</h2>
+            <div class="scroll">
+              <Updates view={view} />
             </div>
           </section>
           <section class="panel events-panel" aria-labelledby="h-events">

@@ -1,5 +1,5 @@
 import type { ClusterView, MachineView } from "../types.js";
-import { bytes, clock, uptime } from "./format.js";
+import { bytes, clock, updateStatus, uptime } from "./format.js";
 
 /** POST path; label says it as the command; key marks which row is busy meanwhile. */
 export type Act = (path: string, label: string, key: string) => void;
@@ -66,6 +66,8 @@ export function Machines({ view, act, tail, busy, now }: Props & { now: number }
           <th scope="col">Address</th>
           <th scope="col">Uptime</th>
           <th scope="col">Channel</th>
+          <th scope="col">Release</th>
+          <th scope="col">Update</th>
           <th scope="col">Actions</th>
         </tr>
       </thead>
@@ -96,6 +98,17 @@ export function Machines({ view, act, tail, busy, now }: Props & { now: number }
             </td>
             <td data-label="up">{m.state === "running" ? uptime(m.startedAt, now) : "–"}</td>
             <td data-label="channel">{m.updateChannel ?? "–"}</td>
+            <td
+              class="mono"
+              data-label="release"
+              title={m.slot ? `from slot USR-${m.slot}` : undefined}
+            >
+              {m.version ?? "–"}
+              {m.slot ? <span class="slot"> {m.slot}</span> : null}
+            </td>
+            <td data-label="update" data-update-status={m.updateStatus}>
+              <UpdateState m={m} />
+            </td>
             <td>
               <Actions
                 verbs={actionsFor(m)}
@@ -110,6 +123,18 @@ export function Machines({ view, act, tail, busy, now }: Props & { now: number }
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** update-engine's status in short, the update it got, and a refused update in red. */
+export function UpdateState({ m }: { m: MachineView }) {
+  if (m.state !== "running") return <>–</>;
+  return (
+    <>
+      <span title={m.updateStatus}>{updateStatus(m.updateStatus)}</span>
+      {m.newVersion ? <span class="mono"> → {m.newVersion}</span> : null}
+      {m.updateError ? <div class="problem-text">{m.updateError}</div> : null}
+    </>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { ClusterView } from "../types.js";
+import type { Tail } from "./tables.js";
 
 const W = 440;
 const H = 320;
@@ -7,9 +8,10 @@ const R = 28;
 /**
  * Machines as nodes on a circle, raft peers as edges between the etcd
  * members, the leader ringed, fleet's units written under the machine
- * that runs them; a machine that is not running is greyed.
+ * that runs them; a machine that is not running is greyed. A machine is a
+ * button: click it (or Enter on it) to tail its console.
  */
-export function Topology({ view }: { view: ClusterView }) {
+export function Topology({ view, tail }: { view: ClusterView; tail: Tail }) {
   const n = view.machines.length;
   const cx = W / 2;
   const cy = H / 2 - 14;
@@ -51,12 +53,23 @@ export function Topology({ view }: { view: ClusterView }) {
         const on = m.state === "running";
         const units = view.fleet.units.filter((u) => u.machine === m.name);
         return (
+          // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; a g with role=button is its accessible one
           <g
             key={m.name}
             class={on ? "node" : "node off"}
             data-machine={m.name}
             data-state={m.state}
             data-leader={m.name === leader && on ? "true" : undefined}
+            role="button"
+            tabIndex={0}
+            aria-label={`${m.name}: tail its console`}
+            onClick={() => tail(m.name)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" || e.key === " ") {
+                e.preventDefault();
+                tail(m.name);
+              }
+            }}
           >
             {m.name === leader && on ? (
               <circle class="leader-ring" cx={p.x} cy={p.y} r={R + 7} />

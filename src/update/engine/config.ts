@@ -3,7 +3,7 @@
  * from /etc/coreos/update.conf, then /usr/share/coreos/update.conf, then
  * /usr/share/coreos/release; the running release from the latter.
  */
-import { COREOS_APP_ID } from "../omaha/index.js";
+import { COREOS_APP_ID } from "../omaha/types.js";
 
 export const UPDATE_CONF_PATHS = [
   "/etc/coreos/update.conf",

@@ -6,6 +6,10 @@
  * step as an Omaha event, and end in UPDATE_STATUS_UPDATED_NEED_REBOOT.
  * A failure after an offer is reported (event 3, result 0, errorcode) and
  * leaves the slot as it was.
+ *
+ * The XML codec (fast-xml-parser) and the payload code (tar) are loaded at
+ * the first check, not when the unit starts: the engine starts at the end
+ * of every boot and checks only minutes later.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -15,10 +19,9 @@ import {
   EventType,
   type OmahaEvent,
   type OmahaRequest,
-  readResponse,
-  renderRequest,
-} from "../omaha/index.js";
-import { compareVersions, digestFile, extractPayload, verifyRelease } from "../release/index.js";
+} from "../omaha/types.js";
+import { verifyRelease } from "../release/sign.js";
+import { compareVersions } from "../release/version.js";
 import { readUpdateSettings, type UpdateSettings } from "./config.js";
 import { type Http, type Prefs, type SlotDirs, TooLarge } from "./io.js";
 import { markInstalled, other } from "./slots.js";
@@ -94,11 +97,12 @@ export class UpdateEngine {
     this.move({ kind: "reset" });
   }
 
-  private request(
+  private async request(
     s: UpdateSettings,
     app: Partial<OmahaRequest["app"]>,
     interactive: boolean,
-  ): string {
+  ): Promise<string> {
+    const { renderRequest } = await import("../omaha/index.js");
     return renderRequest({
       protocol: "3.0",
       installSource: interactive ? "ondemandupdate" : "scheduler",
@@ -128,7 +132,7 @@ export class UpdateEngine {
   /** Events are best effort, as upstream: a lost one is logged, never fatal. */
   private async event(s: UpdateSettings, e: OmahaEvent): Promise<void> {
     try {
-      await this.deps.http.post(s.server, this.request(s, { events: [e] }, false));
+      await this.deps.http.post(s.server, await this.request(s, { events: [e] }, false));
     } catch (err) {
       this.deps.log?.(`event ${e.type}/${e.result} not delivered: ${String(err)}`);
     }
@@ -138,8 +142,8 @@ export class UpdateEngine {
     const s = readUpdateSettings(this.deps.readFile);
     if (this.current.status === "UPDATE_STATUS_UPDATED_NEED_REBOOT") {
       // Until the reboot, checks only ping.
-      await this.deps.http
-        .post(s.server, this.request(s, { ping: true }, interactive))
+      await this.request(s, { ping: true }, interactive)
+        .then((body) => this.deps.http.post(s.server, body))
         .catch(() => {});
       return { outcome: "skipped", httpStatus: 0, pollIntervalS: 0 };
     }
@@ -147,7 +151,7 @@ export class UpdateEngine {
       return { outcome: "skipped", httpStatus: 0, pollIntervalS: 0 };
     this.move({ kind: "check", at: Math.floor(this.deps.now() / 1000) });
     const previous = this.deps.prefs.get(PREF_PREVIOUS_VERSION) || "0.0.0.0";
-    const body = this.request(
+    const body = await this.request(
       s,
       {
         ping: true,
@@ -175,6 +179,7 @@ export class UpdateEngine {
       };
     }
     this.deps.prefs.set(PREF_PREVIOUS_VERSION, "");
+    const { readResponse } = await import("../omaha/index.js");
     const reading = answer.status === 200 ? readResponse(answer.body) : undefined;
     if (!reading || reading.kind === "invalid") {
       this.move({ kind: "noupdate" });
@@ -213,6 +218,7 @@ export class UpdateEngine {
     offer: { version: string; urls: string[]; size: number; sha256: string; signature: string },
   ): Promise<void> {
     const { slots } = this.deps;
+    const { digestFile, extractPayload } = await import("../release/payload.js");
     mkdirSync(slots.dir, { recursive: true });
     const work = mkdtempSync(join(slots.dir, ".download-"));
     try {

@@ -18,6 +18,7 @@ export {
   UPDATED_NEED_REBOOT,
   type UpdateStatusSource,
 } from "./daemon.js";
+export { semaphoreKey } from "./key.js";
 export { type HandOff, handOffLeadership } from "./leader.js";
 export {
   lock,
@@ -37,7 +38,6 @@ export {
   LockContention,
   openRebootLock,
   RebootLock,
-  semaphoreKey,
 } from "./store.js";
 export {
   msUntilWindow,

@@ -1,5 +1,6 @@
 /** What the host commands print: per channel and per machine, from the store (pure over its rows). */
-import { compareVersions } from "../release/index.js";
+// version.js, not the release index: the dashboard loads this without tar.
+import { compareVersions } from "../release/version.js";
 import { CHANNELS, type ChannelState, type Instance } from "./store.js";
 
 export interface ChannelRow {
@@ -18,10 +19,25 @@ export interface MachineRow {
   machineId: string;
   channel: string;
   version: string;
+  /** The /usr slot it booted from, "A" or "B"; "" when only the server's record is known. */
+  slot: string;
   status: string;
   newVersion: string;
+  /** Whether it holds locksmith's reboot lock; absent when the lock could not be read. */
+  rebootLock?: boolean;
   lastError: string;
   lastCheck: string;
+}
+
+/** A cluster machine as the host sees it (`shoal status -o json`'s fields that matter here). */
+export interface MachineFacts {
+  name: string;
+  machineId?: string;
+  updateChannel?: string;
+  version?: string;
+  slot?: string;
+  updateStatus?: string;
+  newVersion?: string;
 }
 
 const iso = (ms: number) => (ms > 0 ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z") : "");
@@ -47,17 +63,50 @@ export function channelRows(
   });
 }
 
+/** Every machine that checked in with the server, as it last told the server. */
 export function machineRows(instances: Instance[]): MachineRow[] {
   return instances.map((m) => ({
     name: m.alias || m.machineId,
     machineId: m.machineId,
     channel: m.channel,
     version: m.version,
+    slot: "",
     status: m.status,
     newVersion: m.newVersion,
     lastError: m.lastError,
     lastCheck: iso(m.lastCheckAt),
   }));
+}
+
+/**
+ * A cluster's machines: what each says now (release, slot, update-engine's
+ * status), the server's record of it for what only the server knows (last
+ * error, last check) or what a halted machine cannot say, and whether it
+ * is among the reboot lock's `holders` (undefined: the lock is unknown).
+ */
+export function clusterMachineRows(
+  machines: readonly MachineFacts[],
+  instances: readonly Instance[],
+  holders: readonly string[] | undefined,
+): MachineRow[] {
+  return machines.map((m) => {
+    const known = instances.find((i) => m.machineId && i.machineId === m.machineId);
+    return {
+      name: m.name,
+      machineId: m.machineId ?? "",
+      channel: m.updateChannel ?? known?.channel ?? "",
+      version: m.version ?? known?.version ?? "",
+      slot: m.slot ?? "",
+      // Only a running engine's word: a halted machine's last report may be long stale.
+      status: m.updateStatus ?? "",
+      newVersion: m.newVersion ?? "",
+      ...(holders
+        ? { rebootLock: m.machineId !== undefined && holders.includes(m.machineId) }
+        : {}),
+      lastError: known?.lastError ?? "",
+      lastCheck: iso(known?.lastCheckAt ?? 0),
+    };
+  });
 }
 
 /** Columns padded with spaces; an empty cell prints as "-". */
@@ -97,8 +146,20 @@ export function renderChannels(rows: ChannelRow[]): string {
 
 export function renderMachines(rows: MachineRow[]): string {
   if (rows.length === 0) return "no machine has checked in with the update server yet\n";
-  const table = [["NAME", "CHANNEL", "VERSION", "STATUS", "NEW-VERSION", "LAST-ERROR"]];
+  const table = [
+    ["NAME", "CHANNEL", "VERSION", "SLOT", "STATUS", "NEW-VERSION", "REBOOT-LOCK", "LAST-ERROR"],
+  ];
+  const lock = (held: boolean | undefined) => (held === undefined ? "" : held ? "held" : "no");
   for (const r of rows)
-    table.push([r.name, r.channel, r.version, r.status, r.newVersion, r.lastError]);
+    table.push([
+      r.name,
+      r.channel,
+      r.version,
+      r.slot,
+      r.status,
+      r.newVersion,
+      lock(r.rebootLock),
+      r.lastError,
+    ]);
   return columns(table);
 }

@@ -8,7 +8,7 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type Database from "better-sqlite3";
-import { generateSigningKey, type SigningKey } from "../release/index.js";
+import { generateSigningKey, type SigningKey } from "../release/sign.js";
 import { SCHEMA } from "./schema.js";
 
 export const CHANNELS = ["stable", "beta", "alpha"] as const;

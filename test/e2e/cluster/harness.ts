@@ -199,6 +199,10 @@ export interface MachineJson {
   address: string;
   machineId?: string;
   updateChannel?: string;
+  version?: string;
+  slot?: string;
+  updateStatus?: string;
+  newVersion?: string;
   etcd?: { memberId: string; health: boolean; leader: string; isLeader: boolean };
   etcdError?: string;
   units?: Array<{ name: string; active: string; sub: string }>;

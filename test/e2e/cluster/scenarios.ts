@@ -151,8 +151,13 @@ export function clusterScenarios(
       const seen = await waitFor(
         async () => {
           const res = await c.run(["updates", "status", "--store", store, "-o", "json"]);
-          const rows = JSON.parse(res.stdout) as Array<{ name: string; channel: string }>;
-          return rows.length === 3 ? rows : undefined;
+          const rows = JSON.parse(res.stdout) as Array<{
+            name: string;
+            channel: string;
+            lastCheck: string;
+          }>;
+          // In the cluster's directory every machine is listed; a check-in sets its last check.
+          return rows.length === 3 && rows.every((r) => r.lastCheck !== "") ? rows : undefined;
         },
         { what: "three machines to check in", timeoutMs: 20_000 },
       );
