@@ -7,9 +7,9 @@ import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DiscoveryServer, startDiscoveryServer } from "../../src/discovery/index.js";
+import { EtcdClient, memberStatus } from "../../src/etcd/index.js";
 import { currentState, Registry } from "../../src/fleet/index.js";
 import { connectMachine } from "../../src/machine/index.js";
 import { waitFor } from "../e2e/harness/index.js";
@@ -46,7 +46,7 @@ coreos:
 let dir = "";
 let env: NodeJS.ProcessEnv = {};
 let discovery: DiscoveryServer | undefined;
-let etcd: Etcd3 | undefined;
+let etcd: EtcdClient | undefined;
 let registry: Registry;
 
 const cli = (args: string[]) => shoal(args, { cwd: dir, env });
@@ -129,7 +129,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, "user-data"), USER_DATA);
   const up = await cli(["up"]);
   if (up.code !== 0) throw new Error(`shoal up failed:\n${up.stdout}\n${up.stderr}`);
-  etcd = new Etcd3({ hosts: ADDRESSES.map((a) => `http://${a}:2379`), dialTimeout: 2000 });
+  etcd = new EtcdClient({
+    endpoints: ADDRESSES.map((a) => `http://${a}:2379`),
+    requestTimeoutMs: 2000,
+  });
   registry = new Registry(etcd);
   await waitFor(async () => (await registry.machines()).length === 3, {
     what: "three fleet machines registered",
@@ -505,10 +508,8 @@ describe("fleet on a 3-machine cluster", () => {
     // Which member leads: ask each member, as etcdctl endpoint status does.
     let leaderIndex = -1;
     for (const [i, address] of ADDRESSES.entries()) {
-      const one = new Etcd3({ hosts: `http://${address}:2379` });
-      const status = await one.maintenance.status({});
-      one.close();
-      if (status.leader === status.header.member_id) leaderIndex = i;
+      const status = await memberStatus(`http://${address}:2379`);
+      if ("value" in status && status.value.leader === status.value.memberId) leaderIndex = i;
     }
     expect(leaderIndex).toBeGreaterThanOrEqual(0);
     const etcdPid = await pidOf(NAMES[leaderIndex] as string, "etcd2.service");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { InputError, UsageError } from "../../errors/index.js";
 import { waitHealthy } from "../../etcd/index.js";
-// config.js alone: fleet/index.js loads etcd3, and is imported only once etcd is healthy.
+// config.js alone: fleet/index.js loads the etcd client, and is imported only once etcd is healthy.
 import { fleetConfigFromEnv } from "../../fleet/config.js";
 import type { IO } from "../io.js";
 
