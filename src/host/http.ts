@@ -38,6 +38,13 @@ export interface ExchangeOptions {
   headers?: Record<string, string>;
 }
 
+/** OpenSSL's reason in Go's words (`remote error: tls: bad certificate`), not its error stack. */
+function tlsReason(err: { code?: string; reason?: string }): string | undefined {
+  if (!err.code?.startsWith("ERR_SSL_") || !err.reason) return undefined;
+  const alert = /^(?:sslv3|tlsv1[0-9]*) alert (.+)$/.exec(err.reason);
+  return alert ? `remote error: tls: ${alert[1]}` : `tls: ${err.reason}`;
+}
+
 /**
  * One HTTP(S) exchange: GET, or POST of `body` as JSON. node:http, not
  * fetch: undici costs a tenth of a second of CPU to load, in processes
@@ -86,10 +93,10 @@ function send(
   const request = url.startsWith("https:") ? httpsRequest : httpRequest;
   let timedOut = false;
   let connected = false;
-  const fail = (err: NodeJS.ErrnoException) => {
+  const fail = (err: NodeJS.ErrnoException & { reason?: string }) => {
     const reason = timedOut
       ? `no answer in ${timeoutMs} ms`
-      : (REASONS[err.code ?? ""] ?? err.message);
+      : (REASONS[err.code ?? ""] ?? tlsReason(err) ?? err.message);
     reject(new NoAnswer(url, reason, err, connected));
   };
   const req = request(

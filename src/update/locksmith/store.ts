@@ -51,9 +51,10 @@ export function etcdErrorText(err: unknown): string {
   const why = err.attempts.map((a, i) => {
     const cause = a.cause as NodeJS.ErrnoException | undefined;
     const host = new URL(a.url).host;
-    return cause?.syscall === "connect"
-      ? `error #${i}: dial tcp ${host}: connect: ${cause.code}`
-      : `error #${i}: ${host}: ${a.reason}`;
+    if (cause?.syscall === "connect")
+      return `error #${i}: dial tcp ${host}: connect: ${cause.code}`;
+    // TLS refusals read as Go's (`remote error: tls: ...`) name no address.
+    return `error #${i}: ${a.reason.startsWith("remote error") ? "" : `${host}: `}${a.reason}`;
   });
   return `client: etcd cluster is unavailable or misconfigured${why.map((w) => `; ${w}`).join("")}`;
 }
