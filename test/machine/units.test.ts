@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { EtcdClient, members } from "../../src/etcd/index.js";
+import { Registry } from "../../src/fleet/index.js";
 import { machinePaths, type UnitState } from "../../src/machine/index.js";
 import { fixture, journalOf, Machines, meta, waitFor } from "./harness.js";
 
@@ -302,6 +303,11 @@ describe("built-in etcd units", () => {
     expect(existsSync(join(machinePaths(proxy.dir).root, "var/lib/etcd2"))).toBe(false);
     expect(readFileSync(join(machinePaths(proxy.dir).bin, "etcdctl"), "utf8")).toContain(
       "http://127.17.8.214:2379",
+    );
+    // fleet there speaks etcd's JSON gateway, which the proxy lacks: it goes on to the member.
+    const registry = new Registry(viaMember);
+    await waitFor("the proxy machine's fleetd in the registry", async () =>
+      (await registry.machines()).some((m) => m.id === meta(214).machineId),
     );
     void member;
   });
