@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpAgent, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { ShoalError } from "../errors/index.js";
 import { exchange, NoAnswer, openStream } from "../host/index.js";
@@ -140,14 +140,14 @@ export class Transport {
   }
 
   /**
-   * Opens a streaming POST on the first member that answers, starting
-   * after the one the last stream used, so a member that keeps dropping
-   * streams does not hold a watch.
+   * Opens a streaming POST (a watch) on the first member that answers, in
+   * the order calls use; a watch whose stream ended moves that order on
+   * past its member with stepPast.
    */
   async stream(
     path: string,
     body: unknown,
-  ): Promise<{ res: import("node:http").IncomingMessage; close(): void; url: string }> {
+  ): Promise<{ res: IncomingMessage; close(): void; url: string }> {
     const headers = await this.headers();
     const failed: NoAnswer[] = [];
     const n = this.endpoints.length;

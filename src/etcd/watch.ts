@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { decodeWatch, errorMessage, JsonObjects, rangeOf, type WatchEvent } from "./codec.js";
 import type { Transport } from "./transport.js";
 
@@ -92,7 +93,7 @@ export class Watch {
 
   /** Reads one stream to its end; says whether it ended on a compaction. */
   private read(
-    res: import("node:http").IncomingMessage,
+    res: IncomingMessage,
     onCreated: () => void,
   ): Promise<{ error?: Error; compacted?: boolean }> {
     const objects = new JsonObjects();
