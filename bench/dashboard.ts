@@ -120,7 +120,11 @@ try {
     anchor: {
       name: "floor: node + node:http(s)",
       measure: () =>
-        peakOf(["--input-type=module", "-e", 'await import("node:http"); await import("node:https")']),
+        peakOf([
+          "--input-type=module",
+          "-e",
+          'await import("node:http"); await import("node:https")',
+        ]),
     },
   });
   if (b.errors.length > 0) console.log(`console errors: ${b.errors.join("; ")}`);
