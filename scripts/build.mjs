@@ -20,7 +20,7 @@ await build({
   target: "node20",
   sourcemap: "linked",
   // Native (better-sqlite3) or loaded only by the commands that need them, from node_modules.
-  external: ["better-sqlite3", "etcd3", "prom-client"],
+  external: ["better-sqlite3", "prom-client"],
   // Bundled CommonJS (commander) still calls require() for node's own modules.
   banner: {
     js: 'import { createRequire as __shoalRequire } from "node:module"; const require = __shoalRequire(import.meta.url);',

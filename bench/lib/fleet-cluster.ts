@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Etcd3 } from "etcd3";
 import { type DiscoveryServer, startDiscoveryServer } from "../../src/discovery/index.js";
+import { EtcdClient } from "../../src/etcd/index.js";
 import { currentState, Registry } from "../../src/fleet/index.js";
 import { run } from "../../src/host/index.js";
 
@@ -65,7 +65,10 @@ coreos:
   // Asynchronous: the discovery server answers from this process while `up` runs.
   const shoal = async (args: string[]) =>
     (await run([process.execPath, SHOAL, ...args], { cwd: dir, env })).stdout;
-  const etcd = new Etcd3({ hosts: addresses.map((a) => `http://${a}:2379`), dialTimeout: 2000 });
+  const etcd = new EtcdClient({
+    endpoints: addresses.map((a) => `http://${a}:2379`),
+    requestTimeoutMs: 2000,
+  });
   const registry = new Registry(etcd);
   const close = async () => {
     etcd.close();

@@ -92,17 +92,13 @@ export class FleetSource {
   }
 
   private watch(conn: Connection): void {
-    void conn.registry.ns
-      .watch()
-      .prefix("")
-      .create()
-      .then((w) => {
-        w.on("data", () => {
-          this.changed = true;
-          this.onChange();
-        });
-        w.on("error", () => {}); // the client reconnects watchers itself
-      })
-      .catch(() => {}); // etcd gone meanwhile: the next look makes a new connection
+    const changed = () => {
+      this.changed = true;
+      this.onChange();
+    };
+    conn.registry.ns
+      .watch("", { prefix: true }, { onEvents: changed, onCompacted: changed })
+      // etcd gone meanwhile: the next look makes a new connection.
+      .catch(() => {});
   }
 }

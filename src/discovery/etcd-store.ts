@@ -8,7 +8,7 @@
  * so the token index and its history move together across replicas. One
  * v3 watch per replica on e/ wakes local long-polls for writes made anywhere.
  */
-import { Etcd3, type IKeyValue, type Watcher } from "etcd3";
+import { compare, EtcdClient, op, type Watch, type WatchEvent } from "../etcd/index.js";
 import { StoreError } from "./errors.js";
 import type { MemberEvent, MemberNode, TokenInfo } from "./protocol.js";
 import { SIZE_INDEX } from "./protocol.js";
@@ -33,41 +33,46 @@ interface TokenDoc {
 export class EtcdStore implements Store {
   private subscribers = new Subscribers();
 
-  private constructor(
-    private client: Etcd3,
-    private watcher: Watcher,
-    onError: (err: unknown) => void,
-  ) {
-    watcher.on("put", (kv) => {
-      try {
-        this.onEvent(kv);
-      } catch (err) {
-        onError(err); // a foreign value under our prefix must not take the server down
-      }
-    });
-    // Without a listener an 'error' event would throw; etcd3 reconnects on its own otherwise.
-    watcher.on("error", onError);
-  }
+  private watcher: Watch | undefined;
+
+  private constructor(private client: EtcdClient) {}
 
   static async open(
     endpoints: string[],
     onError: (err: unknown) => void = () => {},
   ): Promise<EtcdStore> {
-    const client = new Etcd3({ hosts: endpoints, dialTimeout: 3000 });
+    const client = new EtcdClient({ endpoints, requestTimeoutMs: 3000 });
+    const store = new EtcdStore(client);
     try {
-      const watcher = await client.watch().prefix(`${P}e/`).create();
-      return new EtcdStore(client, watcher, onError);
+      store.watcher = await client.watch(
+        `${P}e/`,
+        { prefix: true },
+        {
+          onEvents: (events) => {
+            for (const e of events) {
+              if (e.type !== "put") continue;
+              try {
+                store.onEvent(e);
+              } catch (err) {
+                onError(err); // a foreign value under our prefix must not take the server down
+              }
+            }
+          },
+          onError,
+        },
+      );
+      return store;
     } catch (err) {
       client.close();
       throw err;
     }
   }
 
-  private onEvent(kv: IKeyValue): void {
-    const rest = kv.key.toString().slice(`${P}e/`.length);
+  private onEvent(kv: WatchEvent): void {
+    const rest = kv.key.slice(`${P}e/`.length);
     const [token, idx] = rest.split("/");
     if (!token || !idx) return;
-    const { name, value } = JSON.parse(kv.value.toString()) as { name: string; value: string };
+    const { name, value } = JSON.parse(kv.value) as { name: string; value: string };
     const index = Number(idx);
     this.subscribers.emit({ token, name, value, createdIndex: index, modifiedIndex: index });
   }
@@ -76,12 +81,11 @@ export class EtcdStore implements Store {
     token: string,
     now: number,
   ): Promise<{ doc: TokenDoc; rev: string } | undefined> {
-    const res = await this.client.get(tokenKey(token)).exec();
-    const kv = res.kvs[0];
+    const kv = await this.client.get(tokenKey(token));
     if (!kv) return undefined;
-    const doc = JSON.parse(kv.value.toString()) as TokenDoc;
+    const doc = JSON.parse(kv.value) as TokenDoc;
     if (doc.expiresAt <= now) return undefined;
-    return { doc, rev: kv.mod_revision };
+    return { doc, rev: kv.modRevision };
   }
 
   private info(token: string, doc: TokenDoc): TokenInfo {
@@ -101,16 +105,16 @@ export class EtcdStore implements Store {
       createdAt: info.createdAt,
       expiresAt: info.expiresAt,
     };
-    const res = await this.client
-      .if(tokenKey(info.token), "Create", "==", 0)
-      .then(this.client.put(tokenKey(info.token)).value(JSON.stringify(doc)))
-      .commit();
+    const res = await this.client.txn({
+      compare: [compare(tokenKey(info.token), "Create", "==", 0)],
+      success: [op.put(tokenKey(info.token), JSON.stringify(doc))],
+    });
     if (!res.succeeded) throw new StoreError(`token ${info.token} already exists`);
   }
 
   private async members(token: string): Promise<MemberNode[]> {
-    const all = await this.client.getAll().prefix(memberPrefix(token)).strings();
-    return Object.entries(all).map(([key, raw]) => {
+    const all = await this.client.getPrefix(memberPrefix(token));
+    return [...all].map(([key, raw]) => {
       const m = JSON.parse(raw) as { value: string; createdIndex: number; modifiedIndex: number };
       return { name: key.slice(memberPrefix(token).length), ...m };
     });
@@ -138,24 +142,24 @@ export class EtcdStore implements Store {
       const found = await this.readToken(token, now);
       if (!found) return { kind: "no-token" };
       const { doc, rev } = found;
-      if ((await this.client.get(mkey).exec()).kvs.length > 0)
-        return { kind: "exists", index: doc.idx };
+      if (await this.client.get(mkey)) return { kind: "exists", index: doc.idx };
       const limit = limitFor(doc.size);
-      if ((await this.client.getAll().prefix(memberPrefix(token)).count()) >= limit) {
+      const { count } = await this.client.range(memberPrefix(token), {
+        prefix: true,
+        countOnly: true,
+      });
+      if (count >= limit) {
         return { kind: "full", index: doc.idx, limit };
       }
       const index = doc.idx + 1;
-      const res = await this.client
-        .if(tokenKey(token), "Mod", "==", rev)
-        .and(mkey, "Create", "==", 0)
-        .then(
-          this.client.put(tokenKey(token)).value(JSON.stringify({ ...doc, idx: index })),
-          this.client
-            .put(mkey)
-            .value(JSON.stringify({ value, createdIndex: index, modifiedIndex: index })),
-          this.client.put(eventKey(token, index)).value(JSON.stringify({ name, value })),
-        )
-        .commit();
+      const res = await this.client.txn({
+        compare: [compare(tokenKey(token), "Mod", "==", rev), compare(mkey, "Create", "==", 0)],
+        success: [
+          op.put(tokenKey(token), JSON.stringify({ ...doc, idx: index })),
+          op.put(mkey, JSON.stringify({ value, createdIndex: index, modifiedIndex: index })),
+          op.put(eventKey(token, index), JSON.stringify({ name, value })),
+        ],
+      });
       if (res.succeeded)
         return {
           kind: "created",
@@ -173,22 +177,21 @@ export class EtcdStore implements Store {
       const found = await this.readToken(token, now);
       if (!found) return { kind: "no-token" };
       const { doc, rev } = found;
-      const kv = (await this.client.get(mkey).exec()).kvs[0];
+      const kv = await this.client.get(mkey);
       if (!kv) return { kind: "no-key", index: doc.idx };
-      const m = JSON.parse(kv.value.toString()) as {
+      const m = JSON.parse(kv.value) as {
         value: string;
         createdIndex: number;
         modifiedIndex: number;
       };
       const index = doc.idx + 1;
-      const res = await this.client
-        .if(tokenKey(token), "Mod", "==", rev)
-        .and(mkey, "Mod", "==", kv.mod_revision)
-        .then(
-          this.client.put(tokenKey(token)).value(JSON.stringify({ ...doc, idx: index })),
-          this.client.delete().key(mkey),
-        )
-        .commit();
+      const res = await this.client.txn({
+        compare: [
+          compare(tokenKey(token), "Mod", "==", rev),
+          compare(mkey, "Mod", "==", kv.modRevision),
+        ],
+        success: [op.put(tokenKey(token), JSON.stringify({ ...doc, idx: index })), op.delete(mkey)],
+      });
       if (res.succeeded) return { kind: "deleted", prev: { name, ...m }, index };
     }
     throw new StoreError(
@@ -204,14 +207,14 @@ export class EtcdStore implements Store {
   }
 
   private async drop(token: string): Promise<void> {
-    await this.client
-      .if(tokenKey(token), "Create", ">", 0)
-      .then(
-        this.client.delete().key(tokenKey(token)),
-        this.client.delete().prefix(memberPrefix(token)),
-        this.client.delete().prefix(eventPrefix(token)),
-      )
-      .commit();
+    await this.client.txn({
+      compare: [compare(tokenKey(token), "Create", ">", 0)],
+      success: [
+        op.delete(tokenKey(token)),
+        op.deletePrefix(memberPrefix(token)),
+        op.deletePrefix(eventPrefix(token)),
+      ],
+    });
   }
 
   async firstEvent(
@@ -220,12 +223,9 @@ export class EtcdStore implements Store {
     member?: string,
   ): Promise<MemberEvent | undefined> {
     const from = eventKey(token, fromIndex);
-    const all = await this.client
-      .getAll()
-      .prefix(eventPrefix(token))
-      .sort("Key", "Ascend")
-      .strings();
-    for (const [key, raw] of Object.entries(all)) {
+    // etcd answers a range in key order.
+    const all = await this.client.getPrefix(eventPrefix(token));
+    for (const [key, raw] of all) {
       if (key < from) continue;
       const { name, value } = JSON.parse(raw) as { name: string; value: string };
       if (member !== undefined && name !== member) continue;
@@ -240,9 +240,9 @@ export class EtcdStore implements Store {
   }
 
   async deleteExpired(now: number): Promise<number> {
-    const all = await this.client.getAll().prefix(`${P}t/`).strings();
+    const all = await this.client.getPrefix(`${P}t/`);
     let removed = 0;
-    for (const [key, raw] of Object.entries(all)) {
+    for (const [key, raw] of all) {
       const doc = JSON.parse(raw) as TokenDoc;
       if (doc.expiresAt > now) continue;
       await this.drop(key.slice(`${P}t/`.length));
@@ -252,21 +252,21 @@ export class EtcdStore implements Store {
   }
 
   async stats(now: number) {
-    const all = await this.client.getAll().prefix(`${P}t/`).strings();
+    const all = await this.client.getPrefix(`${P}t/`);
     const live = new Set(
-      Object.entries(all)
+      [...all]
         .filter(([, raw]) => (JSON.parse(raw) as TokenDoc).expiresAt > now)
         .map(([key]) => key.slice(`${P}t/`.length)),
     );
-    const memberKeys = await this.client.getAll().prefix(`${P}m/`).keys();
-    const members = memberKeys.filter((k) =>
-      live.has(k.toString().slice(`${P}m/`.length).split("/")[0] as string),
+    const { kvs } = await this.client.range(`${P}m/`, { prefix: true, keysOnly: true });
+    const members = kvs.filter((kv) =>
+      live.has(kv.key.slice(`${P}m/`.length).split("/")[0] as string),
     ).length;
     return { tokens: live.size, members };
   }
 
   async close(): Promise<void> {
-    await this.watcher.cancel();
+    await this.watcher?.cancel();
     this.client.close();
   }
 }

@@ -1,3 +1,17 @@
+export { EtcdClient, Kv } from "./client.js";
+export {
+  type Compare,
+  type CompareOp,
+  type CompareTarget,
+  compare,
+  type KeyValue,
+  type Op,
+  type OpResult,
+  op,
+  type RangeResult,
+  type TxnResult,
+  type WatchEvent,
+} from "./codec.js";
 export {
   type Answer,
   CLIENT_PORTS,
@@ -11,3 +25,6 @@ export {
   members,
   waitHealthy,
 } from "./http.js";
+export { Lease } from "./lease.js";
+export { type EtcdClientOptions, EtcdError, EtcdUnavailable } from "./transport.js";
+export { Watch, type WatchHandlers } from "./watch.js";

@@ -1,4 +1,4 @@
-import type { Lease } from "etcd3";
+import type { Lease } from "../etcd/index.js";
 import { type Clock, systemClock } from "./clock.js";
 import { ClusterView } from "./cluster-view.js";
 import { forEachLimit } from "./limit.js";
@@ -135,7 +135,7 @@ export class Agent {
   private async register(): Promise<Lease> {
     if (this.lease && !this.lease.revoked()) return this.lease;
     const lease = this.opts.registry.ns.lease(this.opts.ttlSeconds);
-    lease.on("lost", (err) => {
+    lease.onLost((err) => {
       this.log(`agent: lease lost (${err.message}); registering again, units keep running`);
       if (this.lease === lease) this.lease = undefined;
       this.published.clear();

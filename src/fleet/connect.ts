@@ -1,17 +1,17 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Etcd3 } from "etcd3";
+import { EtcdClient } from "../etcd/index.js";
 import { Registry } from "./registry.js";
 
 export interface Connection {
   registry: Registry;
-  client: Etcd3;
+  client: EtcdClient;
   close(): void;
 }
 
 /**
- * A registry on the cluster's etcd. Unary calls get the request timeout
- * (fleetctl 3 s, fleetd 1 s); watch and keepalive streams do not.
+ * A registry on the cluster's etcd. Each call gets the request timeout on
+ * each member it tries (fleetctl 3 s, fleetd 1 s); open watches do not.
  */
 export interface EtcdAccess {
   endpoints: string[];
@@ -22,27 +22,11 @@ export interface EtcdAccess {
 }
 
 export function connectRegistry(opts: EtcdAccess): Connection {
-  for (const e of opts.endpoints) {
-    if (!/^https?:\/\//.test(e)) {
-      throw new Error(`endpoint "${e}" is not an etcd URL (http://HOST:PORT)`);
-    }
-  }
-  const tls = opts.tls ?? {};
-  const client = new Etcd3({
-    hosts: opts.endpoints,
-    ...(tls.caFile || tls.certFile || tls.keyFile
-      ? {
-          credentials: {
-            rootCertificate: tls.caFile ? readFileSync(tls.caFile) : Buffer.alloc(0),
-            ...(tls.keyFile ? { privateKey: readFileSync(tls.keyFile) } : {}),
-            ...(tls.certFile ? { certChain: readFileSync(tls.certFile) } : {}),
-          },
-        }
-      : {}),
+  const client = new EtcdClient({
+    endpoints: opts.endpoints,
+    requestTimeoutMs: opts.requestTimeoutMs,
+    ...(opts.tls ? { tls: opts.tls } : {}),
     ...(opts.auth ? { auth: opts.auth } : {}),
-    dialTimeout: opts.requestTimeoutMs,
-    defaultCallOptions: (ctx) =>
-      ctx.isStream ? {} : { deadline: Date.now() + opts.requestTimeoutMs },
   });
   return { registry: new Registry(client, opts.prefix), client, close: () => client.close() };
 }
@@ -57,8 +41,7 @@ export async function connectCluster(opts: EtcdAccess): Promise<Connection> {
   const first = connectRegistry(opts);
   let urls: string[];
   try {
-    const res = await first.client.cluster.memberList({});
-    urls = res.members.flatMap((m) => m.clientURLs);
+    urls = await first.client.memberClientUrls();
   } catch {
     return first; // etcd not answering yet: the given endpoints will do
   }

@@ -1,4 +1,4 @@
-import type { Lease } from "etcd3";
+import type { Lease } from "../etcd/index.js";
 import type { Clock } from "./clock.js";
 import { ClusterView, schedMachines } from "./cluster-view.js";
 import { forEachLimit } from "./limit.js";
@@ -118,7 +118,7 @@ export class Engine {
         Math.min(Math.ceil((5 * reconcileIntervalMs) / 1000), this.opts.agentTtlSeconds ?? 30),
       );
       const lease = registry.ns.lease(ttl);
-      lease.on("lost", () => {
+      lease.onLost(() => {
         if (this.lease === lease) {
           this.lease = undefined;
           this.setLeader(false);

@@ -1,4 +1,4 @@
-import type { Etcd3, Lease, Namespace, Watcher } from "etcd3";
+import { compare, type Kv, type Lease, op, type Watch } from "../etcd/index.js";
 import {
   cmp,
   hashFromJson,
@@ -87,26 +87,26 @@ const key = {
 };
 
 export class Registry {
-  readonly ns: Namespace;
+  readonly ns: Kv;
 
-  constructor(client: Etcd3 | Namespace, prefix = DEFAULT_PREFIX) {
+  constructor(client: Kv, prefix = DEFAULT_PREFIX) {
     this.ns = client.namespace(prefix);
   }
 
   /** Everything under the prefix in one read, so it is consistent at one revision. */
   async snapshot(): Promise<Snapshot> {
-    const res = await this.ns.getAll().exec();
+    const res = await this.ns.range("", { prefix: true });
     return parseSnapshot(
-      res.header.revision,
-      res.kvs.map((kv) => [kv.key.toString(), kv.value.toString()]),
+      res.revision,
+      res.kvs.map((kv) => [kv.key, kv.value]),
     );
   }
 
   async job(name: string): Promise<JobRecord | undefined> {
     const prefix = `job/${name}/`;
-    const all = await this.ns.getAll().prefix(prefix).strings();
+    const all = await this.ns.getPrefix(prefix);
     const res: Record<string, string> = {};
-    for (const [k, v] of Object.entries(all)) res[k.slice(prefix.length)] = v;
+    for (const [k, v] of all) res[k.slice(prefix.length)] = v;
     const hash = res.object;
     const desired = res["target-state"];
     if (hash === undefined || desired === undefined) return undefined;
@@ -121,15 +121,15 @@ export class Registry {
   }
 
   async unitText(hash: string): Promise<string | undefined> {
-    const v = await this.ns.get(key.unit(hash)).string();
-    return v === null ? undefined : (JSON.parse(v) as { Raw: string }).Raw;
+    const kv = await this.ns.get(key.unit(hash));
+    return kv === undefined ? undefined : (JSON.parse(kv.value) as { Raw: string }).Raw;
   }
 
   async machines(): Promise<MachineRecord[]> {
-    const all = await this.ns.getAll().prefix("machines/").strings();
+    const all = await this.ns.getPrefix("machines/");
     const machines: MachineRecord[] = [];
     const dynamic: Array<[string, string, string]> = [];
-    for (const [k, v] of Object.entries(all)) {
+    for (const [k, v] of all) {
       const parts = k.split("/");
       if (parts[2] === "object") machines.push(machineFromJson(v));
       else if (parts[2] === "metadata" && parts.length === 4) {
@@ -141,12 +141,12 @@ export class Registry {
 
   /** The API's PATCH /machines: "" marks a key removed, so it also hides a configured one. */
   async setMachineMetadata(id: string, name: string, value: string): Promise<void> {
-    await this.ns.put(`machines/${id}/metadata/${name}`).value(value);
+    await this.ns.put(`machines/${id}/metadata/${name}`, value);
   }
 
   async statesOf(unit: string): Promise<UnitStateRecord[]> {
-    const all = await this.ns.getAll().prefix(`states/${unit}/`).strings();
-    return Object.entries(all).map(([k, v]) => stateFromJson(unit, k.split("/")[2] as string, v));
+    const all = await this.ns.getPrefix(`states/${unit}/`);
+    return [...all].map(([k, v]) => stateFromJson(unit, k.split("/")[2] as string, v));
   }
 
   /**
@@ -159,21 +159,21 @@ export class Registry {
     hash: string,
     desired: DesiredState,
   ): Promise<boolean> {
-    await this.ns.put(key.unit(hash)).value(JSON.stringify({ Raw: text }));
-    const res = await this.ns
-      .if(key.object(name), "Create", "==", 0)
-      .then(
-        this.ns.put(key.object(name)).value(objectJson(name, hash)),
-        this.ns.put(key.desired(name)).value(desired),
-      )
-      .commit();
+    await this.ns.put(key.unit(hash), JSON.stringify({ Raw: text }));
+    const res = await this.ns.txn({
+      compare: [compare(key.object(name), "Create", "==", 0)],
+      success: [
+        op.put(key.object(name), objectJson(name, hash)),
+        op.put(key.desired(name), desired),
+      ],
+    });
     return res.succeeded;
   }
 
   /** `--replace`: a new body for an existing unit; the agent reloads it where it runs. */
   async replaceJob(name: string, text: string, hash: string): Promise<void> {
-    await this.ns.put(key.unit(hash)).value(JSON.stringify({ Raw: text }));
-    await this.ns.put(key.object(name)).value(objectJson(name, hash));
+    await this.ns.put(key.unit(hash), JSON.stringify({ Raw: text }));
+    await this.ns.put(key.object(name), objectJson(name, hash));
   }
 
   /**
@@ -182,57 +182,58 @@ export class Registry {
    * peer), and drops any earlier "cannot place" verdict on them.
    */
   async setDesired(names: readonly string[], desired: DesiredState): Promise<boolean> {
-    const [first, ...rest] = names;
-    if (first === undefined) return true;
+    if (names.length === 0) return true;
     // Every unit must still exist: a destroyed one is not brought back as a bare target-state.
-    let txn = this.ns.if(key.object(first), "Create", ">", 0);
-    for (const name of rest) txn = txn.and(key.object(name), "Create", ">", 0);
-    const ops = names.flatMap((name) => [
-      this.ns.put(key.desired(name)).value(desired),
-      this.ns.delete().key(key.unplaceable(name)),
-    ]);
-    return (await txn.then(...ops).commit()).succeeded;
+    const res = await this.ns.txn({
+      compare: names.map((name) => compare(key.object(name), "Create", ">", 0)),
+      success: names.flatMap((name) => [
+        op.put(key.desired(name), desired),
+        op.delete(key.unplaceable(name)),
+      ]),
+    });
+    return res.succeeded;
   }
 
   /** Deletes job/<name>/ entirely; the agent then stops and unloads the unit. */
   async destroyJob(name: string): Promise<boolean> {
-    const res = await this.ns.delete().prefix(`job/${name}/`).exec();
-    return Number(res.deleted) > 0;
+    return (await this.ns.delete(`job/${name}/`, { prefix: true })) > 0;
   }
 
   // Engine side: every write is guarded by this engine still holding the leader key.
 
   async tryLead(machineId: string, lease: Lease): Promise<boolean> {
     const value = JSON.stringify({ MachineID: machineId, Version: 1 });
-    const res = await this.ns
-      .if(key.leader, "Create", "==", 0)
-      .then(lease.put(key.leader).value(value))
-      .else(this.ns.get(key.leader))
-      .commit();
+    const id = await lease.grant();
+    const res = await this.ns.txn({
+      compare: [compare(key.leader, "Create", "==", 0)],
+      success: [op.put(key.leader, value, id)],
+      failure: [op.get(key.leader)],
+    });
     if (res.succeeded) return true;
-    const current = res.responses[0]?.response_range?.kvs[0];
-    return current?.lease === (await lease.grant());
+    const current = res.responses[0];
+    return current !== undefined && "kvs" in current && current.kvs[0]?.lease === id;
   }
 
   async schedule(unit: string, machine: string, leaderLeaseId: string): Promise<boolean> {
-    const res = await this.ns
-      .if(key.leader, "Lease", "==", leaderLeaseId)
-      .and(key.target(unit), "Create", "==", 0)
-      .and(key.object(unit), "Create", ">", 0)
-      .then(
-        this.ns.put(key.target(unit)).value(machine),
-        this.ns.delete().key(key.unplaceable(unit)),
-      )
-      .commit();
+    const res = await this.ns.txn({
+      compare: [
+        compare(key.leader, "Lease", "==", leaderLeaseId),
+        compare(key.target(unit), "Create", "==", 0),
+        compare(key.object(unit), "Create", ">", 0),
+      ],
+      success: [op.put(key.target(unit), machine), op.delete(key.unplaceable(unit))],
+    });
     return res.succeeded;
   }
 
   async unschedule(unit: string, machine: string, leaderLeaseId: string): Promise<boolean> {
-    const res = await this.ns
-      .if(key.leader, "Lease", "==", leaderLeaseId)
-      .and(key.target(unit), "Value", "==", machine)
-      .then(this.ns.delete().key(key.target(unit)))
-      .commit();
+    const res = await this.ns.txn({
+      compare: [
+        compare(key.leader, "Lease", "==", leaderLeaseId),
+        compare(key.target(unit), "Value", "==", machine),
+      ],
+      success: [op.delete(key.target(unit))],
+    });
     return res.succeeded;
   }
 
@@ -243,52 +244,54 @@ export class Registry {
     leaderLeaseId: string,
     snapshotRevision: string,
   ): Promise<void> {
-    await this.ns
-      .if(key.leader, "Lease", "==", leaderLeaseId)
-      .and(key.object(unit), "Create", ">", 0)
-      .and(key.desired(unit), "Mod", "<", (BigInt(snapshotRevision) + 1n).toString())
-      .then(this.ns.put(key.unplaceable(unit)).value(reason))
-      .commit();
+    await this.ns.txn({
+      compare: [
+        compare(key.leader, "Lease", "==", leaderLeaseId),
+        compare(key.object(unit), "Create", ">", 0),
+        compare(key.desired(unit), "Mod", "<", (BigInt(snapshotRevision) + 1n).toString()),
+      ],
+      success: [op.put(key.unplaceable(unit), reason)],
+    });
   }
 
   async clearUnplaceable(unit: string, leaderLeaseId: string): Promise<void> {
-    await this.ns
-      .if(key.leader, "Lease", "==", leaderLeaseId)
-      .then(this.ns.delete().key(key.unplaceable(unit)))
-      .commit();
+    await this.ns.txn({
+      compare: [compare(key.leader, "Lease", "==", leaderLeaseId)],
+      success: [op.delete(key.unplaceable(unit))],
+    });
   }
 
   // Agent side: everything it publishes hangs on its one lease of agent_ttl.
 
   async publishMachine(lease: Lease, m: MachineRecord): Promise<void> {
-    await lease.put(key.machine(m.id)).value(machineJson(m));
+    await this.ns.put(key.machine(m.id), machineJson(m), { lease: await lease.grant() });
   }
 
   async publishState(lease: Lease, s: UnitStateRecord): Promise<void> {
-    await lease.put(key.state(s.unit, s.machineId)).value(stateJson(s));
+    await this.ns.put(key.state(s.unit, s.machineId), stateJson(s), { lease: await lease.grant() });
   }
 
   async deleteState(unit: string, machine: string): Promise<void> {
-    await this.ns.delete().key(key.state(unit, machine));
+    await this.ns.delete(key.state(unit, machine));
   }
 
   /** The launched heartbeat; only for the machine the unit is still targeted at. */
   async setJobState(lease: Lease, unit: string, machine: string): Promise<void> {
-    await this.ns
-      .if(key.target(unit), "Value", "==", machine)
-      .then(lease.put(key.jobState(unit)).value(machine))
-      .commit();
+    await this.ns.txn({
+      compare: [compare(key.target(unit), "Value", "==", machine)],
+      success: [op.put(key.jobState(unit), machine, await lease.grant())],
+    });
   }
 
   async clearJobState(unit: string, machine: string): Promise<void> {
-    await this.ns
-      .if(key.jobState(unit), "Value", "==", machine)
-      .then(this.ns.delete().key(key.jobState(unit)))
-      .commit();
+    await this.ns.txn({
+      compare: [compare(key.jobState(unit), "Value", "==", machine)],
+      success: [op.delete(key.jobState(unit))],
+    });
   }
 
   async removeMachine(id: string): Promise<void> {
-    await this.ns.delete().key(key.machine(id));
+    await this.ns.delete(key.machine(id));
   }
 
   /**
@@ -297,15 +300,21 @@ export class Registry {
    * change, its thundering herd), so an agent's own heartbeats and states
    * wake nobody.
    */
-  async watch(kinds: readonly WatchKind[], onChange: () => void): Promise<Watcher[]> {
-    const watchers: Watcher[] = [];
+  async watch(kinds: readonly WatchKind[], onChange: () => void): Promise<Watch[]> {
+    const watchers: Watch[] = [];
     const jobKinds = kinds.filter((k) => k !== "machines" && k !== "leader");
     const watch = async (prefix: string, relevant: (key: string) => boolean) => {
-      const w = await this.ns.watch().prefix(prefix).create();
-      w.on("data", (res) => {
-        if (res.events.some((e) => relevant(e.kv.key.toString()))) onChange();
-      });
-      w.on("error", () => {}); // the client reconnects watchers itself
+      const w = await this.ns.watch(
+        prefix,
+        { prefix: true },
+        {
+          onEvents: (events) => {
+            if (events.some((e) => relevant(e.key))) onChange();
+          },
+          // Changes were lost while the watch reconnected: look again.
+          onCompacted: onChange,
+        },
+      );
       watchers.push(w);
     };
     if (jobKinds.length > 0) {

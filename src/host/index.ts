@@ -1,7 +1,7 @@
 export { type Clock, ManualClock, systemClock } from "./clock.js";
 export { CommandError, type RunOptions, type RunResult, run } from "./exec.js";
 export { parseCount, parseDuration } from "./flags.js";
-export { exchange, type HttpAnswer, NoAnswer } from "./http.js";
+export { type ExchangeOptions, exchange, type HttpAnswer, NoAnswer, openStream } from "./http.js";
 export { BodyTooLarge, listenHttp, type Reply, readBody, writeReply } from "./http-server.js";
 export { isDebianLike, osRelease } from "./os-release.js";
 export { stateDir } from "./paths.js";

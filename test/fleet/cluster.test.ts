@@ -9,11 +9,11 @@ import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shellQuote } from "../../src/cli/commands/fleetctl-support.js";
 import { clusterId } from "../../src/cluster/index.js";
 import { type DiscoveryServer, startDiscoveryServer } from "../../src/discovery/index.js";
+import { EtcdClient, memberStatus } from "../../src/etcd/index.js";
 import { currentState, Registry } from "../../src/fleet/index.js";
 import { privileges } from "../../src/host/index.js";
 import { connectMachine, type UnitState } from "../../src/machine/index.js";
@@ -60,7 +60,7 @@ function fleetScenarios(provider: Provider): void {
   let stateDir = "";
   let env: NodeJS.ProcessEnv = {};
   let discovery: DiscoveryServer | undefined;
-  let etcd: Etcd3 | undefined;
+  let etcd: EtcdClient | undefined;
   let registry: Registry;
 
   const cli = (args: string[]) => shoal(args, { cwd: dir, env });
@@ -189,7 +189,10 @@ function fleetScenarios(provider: Provider): void {
     writeFileSync(join(dir, "user-data"), USER_DATA);
     const up = await cli(["up"]);
     if (up.code !== 0) throw new Error(`shoal up failed:\n${up.stdout}\n${up.stderr}`);
-    etcd = new Etcd3({ hosts: ADDRESSES.map((a) => `http://${a}:2379`), dialTimeout: 2000 });
+    etcd = new EtcdClient({
+      endpoints: ADDRESSES.map((a) => `http://${a}:2379`),
+      requestTimeoutMs: 2000,
+    });
     registry = new Registry(etcd);
     await waitFor(async () => (await registry.machines()).length === 3, {
       what: "three fleet machines registered",
@@ -702,10 +705,8 @@ function fleetScenarios(provider: Provider): void {
     // Which member leads: ask each member, as etcdctl endpoint status does.
     let leaderIndex = -1;
     for (const [i, address] of ADDRESSES.entries()) {
-      const one = new Etcd3({ hosts: `http://${address}:2379` });
-      const status = await one.maintenance.status({});
-      one.close();
-      if (status.leader === status.header.member_id) leaderIndex = i;
+      const status = await memberStatus(`http://${address}:2379`);
+      if ("value" in status && status.value.leader === status.value.memberId) leaderIndex = i;
     }
     expect(leaderIndex).toBeGreaterThanOrEqual(0);
     const etcdPid = await pidOf(NAMES[leaderIndex] as string, "etcd2.service");

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Etcd3 } from "etcd3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { EtcdClient } from "../../src/etcd/index.js";
 import { RegistryApi } from "../../src/fleet/client.js";
 import type { Clock } from "../../src/fleet/clock.js";
 import { FLEETCTL_TIMING } from "../../src/fleet/ctl-wait.js";
@@ -17,7 +17,7 @@ import { client, freshRegistry, publishMachine } from "./helpers.js";
 
 // The etcd of this file lives on 127.21.4.1.
 const etcd = new EtcdGroup();
-let etcdClient: Etcd3;
+let etcdClient: EtcdClient;
 const owned: Array<() => unknown> = [];
 
 beforeAll(async () => {

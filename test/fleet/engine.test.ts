@@ -1,5 +1,5 @@
-import type { Etcd3 } from "etcd3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { EtcdClient } from "../../src/etcd/index.js";
 import {
   Engine,
   parseUnitFile,
@@ -12,7 +12,7 @@ import { client, freshRegistry, publishMachine } from "./helpers.js";
 
 // The etcd of this file lives on 127.21.1.1.
 const etcd = new EtcdGroup();
-let etcdClient: Etcd3;
+let etcdClient: EtcdClient;
 const owned: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
@@ -139,17 +139,22 @@ describe("engine on a real etcd", () => {
     expect(await target(registry, "side.service")).toBe(from);
     // Every change from here on, in etcd's order.
     const events: Array<{ key: string; type: string; revision: number }> = [];
-    const watcher = await registry.ns.watch().prefix("").create();
+    const watcher = await registry.ns.watch(
+      "",
+      { prefix: true },
+      {
+        onEvents: (batch) => {
+          for (const e of batch) {
+            events.push({
+              key: e.key,
+              type: e.type === "put" ? "Put" : "Delete",
+              revision: Number(e.modRevision),
+            });
+          }
+        },
+      },
+    );
     owned.push(() => watcher.cancel());
-    watcher.on("data", (res) => {
-      for (const e of res.events) {
-        events.push({
-          key: e.kv.key.toString(),
-          type: e.type,
-          revision: Number(e.kv.mod_revision),
-        });
-      }
-    });
     // The machine holding them stops renewing its lease, as a dead agent would.
     const dying = from === A ? leaseA : leaseB;
     const survivor = from === A ? B : A;

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Etcd3 } from "etcd3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { EtcdClient } from "../../src/etcd/index.js";
 import { apiHandler } from "../../src/fleet/api-server.js";
 import { RegistryApi } from "../../src/fleet/client.js";
 import { Engine, Registry } from "../../src/fleet/index.js";
@@ -14,7 +14,7 @@ import { client, publishMachine, runMain } from "./helpers.js";
 // The etcd of this file lives on 127.21.3.1.
 const etcd = new EtcdGroup();
 let endpoint = "";
-let etcdClient: Etcd3;
+let etcdClient: EtcdClient;
 const owned: Array<() => unknown> = [];
 let prefixCounter = 0;
 
@@ -250,7 +250,7 @@ describe("shoal fleetctl on a real etcd", () => {
         "fleetctl",
         "--driver=etcd",
         "--etcd-key-prefix",
-        registry.ns.prefix.toString(),
+        registry.ns.prefix,
         "list-unit-files",
         "--no-legend",
         "--fields",

@@ -1,19 +1,19 @@
 /** Shared pieces of the fleet tests that need a real etcd: a client, a fresh prefix per test, published machines. */
 import { PassThrough } from "node:stream";
-import { Etcd3, type Lease } from "etcd3";
 import { main } from "../../src/cli/main.js";
+import { EtcdClient, type Lease } from "../../src/etcd/index.js";
 import { Registry } from "../../src/fleet/index.js";
 
 let counter = 0;
 
 /** A registry under a prefix of its own, so tests sharing one etcd never see each other. */
-export function freshRegistry(client: Etcd3): Registry {
+export function freshRegistry(client: EtcdClient): Registry {
   counter += 1;
   return new Registry(client, `/test-${process.pid}-${counter}/fleet/`);
 }
 
-export function client(urls: string[]): Etcd3 {
-  return new Etcd3({ hosts: urls, dialTimeout: 2000 });
+export function client(urls: string[]): EtcdClient {
+  return new EtcdClient({ endpoints: urls, requestTimeoutMs: 2000 });
 }
 
 /**

@@ -12,21 +12,21 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Etcd3 } from "etcd3";
 import { afterEach, describe, expect, it } from "vitest";
+import { EtcdClient } from "../../src/etcd/index.js";
 import { machinePaths, type UnitState, writeConfigDrive } from "../../src/machine/index.js";
 import { shoal } from "../helpers/cli.js";
 import { alive, fixture, journalOf, Machines, machineProcesses, meta, waitFor } from "./harness.js";
 
 const machines = new Machines();
-const clients: Etcd3[] = [];
+const clients: EtcdClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await machines.cleanup();
 });
 
-function etcd(url: string): Etcd3 {
-  const c = new Etcd3({ hosts: url, dialTimeout: 2000 });
+function etcd(url: string): EtcdClient {
+  const c = new EtcdClient({ endpoints: [url], requestTimeoutMs: 2000 });
   clients.push(c);
   return c;
 }
@@ -100,13 +100,8 @@ describe("shoal machine boot (process provider layout)", () => {
 
     // etcd is the real thing, on the machine's own address, both client ports of the sample.
     const client = etcd("http://127.17.8.201:2379");
-    await waitFor("etcd to accept a put", () =>
-      client
-        .put("greeting")
-        .value("hello")
-        .then(() => true),
-    );
-    expect(await client.get("greeting").string()).toBe("hello");
+    await waitFor("etcd to accept a put", () => client.put("greeting", "hello").then(() => true));
+    expect((await client.get("greeting"))?.value).toBe("hello");
     const health = await waitFor("legacy port 4001", async () =>
       (await fetch("http://127.17.8.201:4001/health")).json(),
     );

@@ -5,7 +5,7 @@ export type CommandFactory = (io: IO, setExit: (code: number) => void) => Promis
 
 /**
  * Every command, loaded only when it runs: a machine agent or an in-machine
- * `systemctl` must not pay for etcd3's gRPC or SQLite it never uses.
+ * `systemctl` must not pay for the etcd client or SQLite it never uses.
  */
 export const COMMANDS: Record<string, CommandFactory> = {
   doctor: (io, setExit) => import("./doctor.js").then((m) => m.doctorCommand(io, setExit)),

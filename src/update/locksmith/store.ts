@@ -4,8 +4,7 @@
  * revision, so two machines never both win the last slot; a lost race is
  * retried on a fresh read.
  */
-import { readFileSync } from "node:fs";
-import { Etcd3, type IOptions } from "etcd3";
+import { compare, EtcdClient, EtcdUnavailable, type Kv, op } from "../../etcd/index.js";
 import { semaphoreKey } from "./key.js";
 import {
   lock,
@@ -31,19 +30,19 @@ export interface LockConnection {
 
 /**
  * An etcd client error in the words locksmith's etcd client used for an
- * unreachable cluster, with the cause, instead of gRPC's status dump.
+ * unreachable cluster, each member's cause numbered as it numbered them.
  */
 export function etcdErrorText(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  if (!/UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|EHOSTUNREACH|ETIMEDOUT/.test(text)) return text;
-  const cause = /connect (E[A-Z]+) (\S+?:\d+)/.exec(text);
-  const last = /Last error: (?:Error: )?(.+?)(?:\. Resolution note:.*)?$/s.exec(text)?.[1];
-  const why = cause
-    ? `; error #0: dial tcp ${cause[2]}: connect: ${cause[1]}`
-    : last
-      ? `; ${last.replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)\s*$/, "")}`
-      : "";
-  return `client: etcd cluster is unavailable or misconfigured${why}`;
+  if (!(err instanceof EtcdUnavailable)) return err instanceof Error ? err.message : String(err);
+  const why = err.attempts.map((a, i) => {
+    const cause = a.cause as NodeJS.ErrnoException | undefined;
+    const host = new URL(a.url).host;
+    if (cause?.syscall === "connect")
+      return `error #${i}: dial tcp ${host}: connect: ${cause.code}`;
+    // TLS refusals read as Go's (`remote error: tls: ...`) name no address.
+    return `error #${i}: ${a.reason.startsWith("remote error") ? "" : `${host}: `}${a.reason}`;
+  });
+  return `client: etcd cluster is unavailable or misconfigured${why.map((w) => `; ${w}`).join("")}`;
 }
 
 export interface ChangeFeed {
@@ -68,7 +67,7 @@ export class RebootLock {
   conflicts = 0;
 
   constructor(
-    readonly client: Etcd3,
+    readonly client: Kv & { close?(): void },
     readonly group = "",
   ) {
     this.key = semaphoreKey(group);
@@ -76,10 +75,10 @@ export class RebootLock {
 
   /** Creates the key with one free slot unless it exists; an existing key is left alone. */
   async init(): Promise<void> {
-    await this.client
-      .if(this.key, "Create", "==", 0)
-      .then(this.client.put(this.key).value(serializeSemaphore(newSemaphore())))
-      .commit();
+    await this.client.txn({
+      compare: [compare(this.key, "Create", "==", 0)],
+      success: [op.put(this.key, serializeSemaphore(newSemaphore()))],
+    });
   }
 
   /** The semaphore now, or the fresh one a first use would create. */
@@ -88,13 +87,9 @@ export class RebootLock {
   }
 
   private async read(): Promise<{ sem: Semaphore; modRevision: string }> {
-    const res = await this.client.get(this.key).exec();
-    const kv = res.kvs[0];
+    const kv = await this.client.get(this.key);
     if (!kv) return { sem: newSemaphore(), modRevision: "0" };
-    return {
-      sem: parseSemaphore(kv.value.toString("utf8"), this.key),
-      modRevision: kv.mod_revision,
-    };
+    return { sem: parseSemaphore(kv.value, this.key), modRevision: kv.modRevision };
   }
 
   /**
@@ -108,10 +103,10 @@ export class RebootLock {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const { sem, modRevision } = await this.read();
       const after = await change(sem);
-      const res = await this.client
-        .if(this.key, "Mod", "==", modRevision)
-        .then(this.client.put(this.key).value(serializeSemaphore(after)))
-        .commit();
+      const res = await this.client.txn({
+        compare: [compare(this.key, "Mod", "==", modRevision)],
+        success: [op.put(this.key, serializeSemaphore(after))],
+      });
       if (res.succeeded) return { before: sem, after };
       this.conflicts += 1;
       // Lost to another writer: back off a little, randomly, so contenders spread out.
@@ -125,13 +120,20 @@ export class RebootLock {
    * tries again as soon as one is given back instead of on its next backoff.
    */
   async changes(): Promise<ChangeFeed> {
-    const watcher = await this.client.watch().key(this.key).create();
     let pending = false;
     let wake: (() => void) | undefined;
-    watcher.on("put", () => {
+    const changed = () => {
       pending = true;
       wake?.();
-    });
+    };
+    const watcher = await this.client.watch(
+      this.key,
+      {},
+      {
+        onEvents: (events) => events.some((e) => e.type === "put") && changed(),
+        onCompacted: changed,
+      },
+    );
     return {
       next: (ms, signal) =>
         new Promise<void>((resolve) => {
@@ -151,7 +153,7 @@ export class RebootLock {
   }
 
   close(): void {
-    this.client.close();
+    this.client.close?.();
   }
 
   lock(id: string): Promise<{ before: Semaphore; after: Semaphore }> {
@@ -172,21 +174,17 @@ export class RebootLock {
  * does on every start). Close it with `lock.close()`.
  */
 export async function openRebootLock(conn: LockConnection): Promise<RebootLock> {
-  const timeout = conn.requestTimeoutMs ?? 5_000;
-  const options: IOptions = {
-    hosts: conn.endpoints,
-    dialTimeout: timeout,
-    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
+  const tls = {
+    ...(conn.caFile !== undefined ? { caFile: conn.caFile } : {}),
+    ...(conn.certFile ? { certFile: conn.certFile } : {}),
+    ...(conn.keyFile ? { keyFile: conn.keyFile } : {}),
   };
-  if (conn.caFile || conn.certFile || conn.keyFile) {
-    options.credentials = {
-      rootCertificate: readFileSync(conn.caFile ?? ""),
-      ...(conn.certFile ? { certChain: readFileSync(conn.certFile) } : {}),
-      ...(conn.keyFile ? { privateKey: readFileSync(conn.keyFile) } : {}),
-    };
-  }
-  if (conn.username) options.auth = { username: conn.username, password: conn.password ?? "" };
-  const client = new Etcd3(options);
+  const client = new EtcdClient({
+    endpoints: conn.endpoints,
+    requestTimeoutMs: conn.requestTimeoutMs ?? 5_000,
+    tls,
+    ...(conn.username ? { auth: { username: conn.username, password: conn.password ?? "" } } : {}),
+  });
   const rebootLock = new RebootLock(client, conn.group);
   try {
     await rebootLock.init();

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/errors/index.js";
+import { EtcdUnavailable } from "../../../src/etcd/index.js";
+import { NoAnswer } from "../../../src/host/index.js";
 import {
   type ChangeFeed,
   type CoordinatorState,
@@ -96,9 +98,16 @@ function harness(opts: { now?: Date; op?: string; sem?: Semaphore; reachable?: b
     updateEngine: ue,
     async openLock() {
       if (!shared.reachable)
-        throw new Error(
-          "14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:2379.",
-        );
+        throw new EtcdUnavailable([
+          new NoAnswer(
+            "http://127.0.0.1:2379/v3/kv/txn",
+            "connection refused",
+            Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:2379"), {
+              code: "ECONNREFUSED",
+              syscall: "connect",
+            }),
+          ),
+        ]);
       events.push("open");
       return fakeLock;
     },

@@ -3,9 +3,8 @@
  * moving leadership off a member before it reboots, and locksmithd's whole
  * flow on two machines sharing the real lock.
  */
-import { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memberStatus } from "../../../src/etcd/index.js";
+import { EtcdClient, memberStatus } from "../../../src/etcd/index.js";
 import {
   handOffLeadership,
   type LocksmithdIO,
@@ -49,7 +48,7 @@ async function leader(): Promise<{ id: string; url: string }> {
 
 /** Puts a key every 20 ms through all members until stopped; records what was acknowledged. */
 function writer(prefix: string) {
-  const client = new Etcd3({ hosts: urls, dialTimeout: 2000 });
+  const client = new EtcdClient({ endpoints: urls, requestTimeoutMs: 2000 });
   const acked: string[] = [];
   let failed = 0;
   let longestGapMs = 0;
@@ -59,7 +58,7 @@ function writer(prefix: string) {
     for (let i = 0; !stop; i++) {
       const key = `${prefix}/${i}`;
       try {
-        await client.put(key).value(String(i)).exec();
+        await client.put(key, String(i));
         acked.push(key);
         longestGapMs = Math.max(longestGapMs, Date.now() - last);
         last = Date.now();
@@ -79,7 +78,7 @@ function writer(prefix: string) {
       stop = true;
       await done;
       const missing: string[] = [];
-      for (const key of acked) if ((await client.get(key).string()) === null) missing.push(key);
+      for (const key of acked) if ((await client.get(key)) === undefined) missing.push(key);
       client.close();
       return { acked: acked.length, failed, longestGapMs, missing };
     },
@@ -97,9 +96,9 @@ describe("handing off etcd leadership before a reboot", () => {
     // A few more writes after the move, through every member (the old leader too).
     const direct = await Promise.all(
       urls.map(async (u) => {
-        const c = new Etcd3({ hosts: [u], dialTimeout: 2000 });
+        const c = new EtcdClient({ endpoints: [u], requestTimeoutMs: 2000 });
         try {
-          await c.put(`/handoff-${process.pid}/direct`).value(u).exec();
+          await c.put(`/handoff-${process.pid}/direct`, u);
           return true;
         } finally {
           c.close();

@@ -1,6 +1,6 @@
 /** The reboot lock on a real etcd (127.24.11.1): compare-and-swap under contention, upstream's refusals. */
-import { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EtcdClient } from "../../../src/etcd/index.js";
 import {
   parseSemaphore,
   RebootLock,
@@ -11,13 +11,13 @@ import { EtcdGroup } from "../../e2e/harness/index.js";
 
 const etcd = new EtcdGroup();
 let endpoint = "";
-let admin: Etcd3;
+let admin: EtcdClient;
 let groupCounter = 0;
 
 beforeAll(async () => {
   const [member] = await etcd.startCluster(["locksmith"], () => "127.24.11.1");
   endpoint = (member as { clientUrl: string }).clientUrl;
-  admin = new Etcd3({ hosts: [endpoint] });
+  admin = new EtcdClient({ endpoints: [endpoint] });
 });
 afterAll(async () => {
   admin?.close();
@@ -33,10 +33,9 @@ async function freshLock(client = admin): Promise<RebootLock> {
 }
 
 async function stored(lock: RebootLock): Promise<{ sem: Semaphore; mod: string }> {
-  const res = await admin.get(lock.key).exec();
-  const kv = res.kvs[0];
+  const kv = await admin.get(lock.key);
   if (!kv) throw new Error(`${lock.key} missing`);
-  return { sem: parseSemaphore(kv.value.toString(), lock.key), mod: kv.mod_revision };
+  return { sem: parseSemaphore(kv.value, lock.key), mod: kv.modRevision };
 }
 
 describe("the reboot lock in etcd v3", () => {
@@ -49,7 +48,7 @@ describe("the reboot lock in etcd v3", () => {
 
   it("creates the key once, with locksmith's JSON, and leaves an existing key alone", async () => {
     const lock = await freshLock();
-    const res = await admin.get(lock.key).string();
+    const res = (await admin.get(lock.key))?.value;
     expect(res).toBe('{"semaphore":1,"max":1,"holders":null}');
     await lock.setMax(4);
     await lock.init();
@@ -109,10 +108,21 @@ describe("the reboot lock in etcd v3", () => {
     const setup = await freshLock();
     await setup.setMax(MAX);
     const seen: Semaphore[] = [];
-    const watcher = await admin.watch().key(setup.key).create();
-    watcher.on("put", (kv) => seen.push(parseSemaphore(kv.value.toString(), setup.key)));
+    const watcher = await admin.watch(
+      setup.key,
+      {},
+      {
+        onEvents: (events) => {
+          for (const e of events)
+            if (e.type === "put") seen.push(parseSemaphore(e.value, setup.key));
+        },
+      },
+    );
 
-    const clients = Array.from({ length: CONTENDERS }, () => new Etcd3({ hosts: [endpoint] }));
+    const clients = Array.from(
+      { length: CONTENDERS },
+      () => new EtcdClient({ endpoints: [endpoint] }),
+    );
     const locks = clients.map((c) => new RebootLock(c, setup.group));
     let held = 0;
     let peak = 0;
