@@ -7,6 +7,7 @@
  */
 
 import { exchange, NoAnswer } from "../host/index.js";
+import { rangeOf, unb64 } from "./codec.js";
 
 const TIMEOUT_MS = 1_000;
 
@@ -141,12 +142,10 @@ export async function getValue(
   clientUrl: string,
   key: string,
 ): Promise<Answer<string | undefined>> {
-  const answer = await request(`${clientUrl}/v3/kv/range`, {
-    key: Buffer.from(key).toString("base64"),
-  });
+  const answer = await request(`${clientUrl}/v3/kv/range`, rangeOf(key));
   if ("reason" in answer) return answer;
   const kv = (answer.value as { kvs?: Array<{ value?: string }> } | null)?.kvs?.[0];
-  return { value: kv ? Buffer.from(kv.value ?? "", "base64").toString("utf8") : undefined };
+  return { value: kv ? unb64(kv.value) : undefined };
 }
 
 /** Hex, as etcdctl prints member ids. */

@@ -1,4 +1,4 @@
-/** Where locksmith keeps its reboot semaphore in etcd (no client here: readers without etcd3 use it). */
+/** Where locksmith keeps its reboot semaphore in etcd; plain probes (`updates status`) read it too. */
 
 const KEY_PREFIX = "coreos.com/updateengine/rebootlock";
 
