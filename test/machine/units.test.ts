@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Etcd3 } from "etcd3";
 import { afterEach, describe, expect, it } from "vitest";
+import { connectCluster } from "../../src/fleet/connect.js";
 import { machinePaths, type UnitState } from "../../src/machine/index.js";
 import { fixture, journalOf, Machines, meta, waitFor } from "./harness.js";
 
@@ -293,6 +294,16 @@ describe("built-in etcd units", () => {
         .then(() => true),
     );
     expect(await viaMember.get("k").string()).toBe("through the proxy");
+    // The proxy lists itself as the member, by a URL a client can dial: fleetd follows the
+    // member list (connectCluster) and stopped at a bare HOST:PORT, on every proxy machine.
+    const { members } = await viaProxy.cluster.memberList({});
+    expect(members.flatMap((m) => m.clientURLs)).toEqual(["http://127.17.8.214:2379"]);
+    const fleet = await connectCluster({
+      endpoints: ["http://127.17.8.214:2379"],
+      prefix: "/_coreos.com/fleet/",
+      requestTimeoutMs: 2000,
+    });
+    fleet.close();
     expect(existsSync(join(machinePaths(proxy.dir).root, "var/lib/etcd2"))).toBe(false);
     expect(readFileSync(join(machinePaths(proxy.dir).bin, "etcdctl"), "utf8")).toContain(
       "http://127.17.8.214:2379",
