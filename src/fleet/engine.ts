@@ -51,10 +51,15 @@ export class Engine {
   }
 
   async start(): Promise<void> {
-    const watchers = await this.opts.registry.watch(
-      ["object", "target-state", "machines", "leader"],
-      () => this.loop.trigger(),
-    );
+    // Job and machine changes are the leader's to act on; the others bid when the leader key
+    // changes (and on the timer). Every engine bidding on every change would be N bids
+    // through raft per machine registering: N squared while a cluster of N machines boots.
+    const watchers = [
+      ...(await this.opts.registry.watch(["object", "target-state", "machines"], () => {
+        if (this.leader) this.loop.trigger();
+      })),
+      ...(await this.opts.registry.watch(["leader"], () => this.loop.trigger())),
+    ];
     this.closers.push(() => {
       for (const w of watchers) void w.cancel();
     });
