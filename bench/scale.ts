@@ -51,6 +51,8 @@ interface Sample {
   member: Map<string, number>;
   /** The largest agent's peak memory (VmHWM), MB. */
   agentPeakMb: number;
+  /** What the host's memory in use grew by over the up (other work on the host included), MB. */
+  host: ReturnType<typeof hostMemory>;
 }
 
 /** The member gauges that say what an etcd member serves. */
@@ -83,15 +85,34 @@ async function memberMetrics(clusterDir: string): Promise<Map<string, number>> {
   return out;
 }
 
+/** The host's memory in use (MemTotal - MemAvailable, as `free` counts it) and its page tables and slab, MB. */
+function hostMemory(): { usedMb: number; pageTablesMb: number; slabMb: number } {
+  const text = readFileSync("/proc/meminfo", "utf8");
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
+  return {
+    usedMb: (kb("MemTotal") - kb("MemAvailable")) / 1024,
+    pageTablesMb: kb("PageTables") / 1024,
+    slabMb: kb("Slab") / 1024,
+  };
+}
+
 /** One `shoal up` of n machines, timed, then its memory once settled. */
 async function upOnce(n: number): Promise<Sample> {
   const c = benchCluster(
     { instances: n, etcdSize: Math.min(n, 5), provider },
     { shortRaft: process.env.RAFT === "short" },
   );
+  const before = hostMemory();
   try {
     const ms = await timeMs(async () => await c.shoal(["up", "--timeout", "300s"]));
     await sleep(SETTLE_MS);
+    const after = hostMemory();
+    const host = {
+      usedMb: after.usedMb - before.usedMb,
+      pageTablesMb: after.pageTablesMb - before.pageTablesMb,
+      slabMb: after.slabMb - before.slabMb,
+    };
     let agentPeakMb = 0;
     const kinds = new Map<Kind, { count: number; cpuS: number } & Usage>(
       KINDS.map((k) => [k, { count: 0, cpuS: 0, rssMb: 0, pssMb: 0 }]),
@@ -107,7 +128,7 @@ async function upOnce(n: number): Promise<Sample> {
         k.cpuS += p.cpuS;
       }
     }
-    return { n, ms, kinds, member: await memberMetrics(c.dir), agentPeakMb };
+    return { n, ms, kinds, member: await memberMetrics(c.dir), agentPeakMb, host };
   } finally {
     await c.remove();
   }
@@ -121,6 +142,9 @@ function describe(s: Sample): string[] {
   const lines = [
     `${s.n} machines: healthy in ${(s.ms / 1000).toFixed(2)} s; whole cluster RSS ${(total.rssMb / 1024).toFixed(2)} GB, PSS ${(total.pssMb / 1024).toFixed(2)} GB; per machine RSS ${(total.rssMb / s.n).toFixed(1)} MB, PSS ${(total.pssMb / s.n).toFixed(1)} MB; largest agent peak ${s.agentPeakMb.toFixed(1)} MB`,
   ];
+  lines.push(
+    `  host memory in use grew ${(s.host.usedMb / 1024).toFixed(2)} GB (${(s.host.usedMb / s.n).toFixed(1)} MB a machine), of which kernel page tables ${s.host.pageTablesMb.toFixed(0)} MB and slab ${s.host.slabMb.toFixed(0)} MB`,
+  );
   for (const [kind, k] of s.kinds) {
     if (k.count === 0) continue;
     lines.push(
