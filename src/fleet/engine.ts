@@ -117,6 +117,12 @@ export class Engine {
 
   private async lead(): Promise<boolean> {
     const { registry, machineId, reconcileIntervalMs } = this.opts;
+    // As fleet's engine does, a follower reads the leader key before it bids: while it is
+    // held, no bid (a txn through raft) and no lease kept alive, per engine and interval.
+    if (!this.lease && (await registry.leaderHeld())) {
+      this.setLeader(false);
+      return false;
+    }
     if (!this.lease || this.lease.revoked()) {
       const ttl = Math.max(
         1,
@@ -133,6 +139,13 @@ export class Engine {
       this.leaseId = await lease.grant();
     }
     this.setLeader(await registry.tryLead(machineId, this.lease));
+    if (!this.leader) {
+      // A lost bid lets its lease go: the next pass reads first again.
+      const lost = this.lease;
+      this.lease = undefined;
+      this.leaseId = undefined;
+      lost.revoke().catch(() => {});
+    }
     return this.leader;
   }
 

@@ -202,6 +202,11 @@ export class Registry {
 
   // Engine side: every write is guarded by this engine still holding the leader key.
 
+  /** Whether some engine holds the leader key: a read, where a bid is a write through raft. */
+  leaderHeld(): Promise<boolean> {
+    return this.ns.get(key.leader).exists();
+  }
+
   async tryLead(machineId: string, lease: Lease): Promise<boolean> {
     const value = JSON.stringify({ MachineID: machineId, Version: 1 });
     const res = await this.ns

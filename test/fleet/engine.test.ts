@@ -121,7 +121,7 @@ describe("engine on a real etcd", () => {
     });
   });
 
-  it("leaves machine and job changes to the leader: the others do not bid once per change", async () => {
+  it("leaves machine and job changes to the leader: the others do not bid while it leads", async () => {
     const registry = freshRegistry(etcdClient);
     let followerBids = 0;
     // The followers' registry counts their bids (each a txn through raft) and is otherwise the same.
@@ -136,8 +136,8 @@ describe("engine on a real etcd", () => {
     await waitFor(() => leader.leader, { what: "the first engine leads" });
     const followers = [engine(counted, B, 60_000), engine(counted, C, 60_000)];
     for (const f of followers) await f.start();
-    await waitFor(() => followerBids >= 2, { what: "each follower's first bid" });
-    followerBids = 0;
+    // A pass of their own, as their timer would run it: they read the leader key, no bid.
+    for (const f of followers) expect(await f.reconcile()).toEqual([]);
     const ids = Array.from({ length: 10 }, (_, i) => `dddddddd${String(i).padStart(24, "0")}`);
     for (const id of ids) {
       const lease = await publishMachine(registry, id);
