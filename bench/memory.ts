@@ -9,49 +9,16 @@
  * their users, so it is printed too. Goal: shoal's share at most 48 MB RSS.
  * PROVIDER=process|namespace|rootless (default auto), SETTLE_S (default 10).
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { childrenOf, providerPidFile, readPid } from "../src/cluster/providers/common/pids.js";
+import { providerPidFile, readPid } from "../src/cluster/providers/common/pids.js";
 import { median } from "./lib/compare.js";
+import { comm, tree, type Usage, usage } from "./lib/process-memory.js";
 import { benchCluster } from "./lib/shoal-cluster.js";
 
 const MACHINES = 5;
 const provider = process.env.PROVIDER ?? "auto";
 const SETTLE_MS = Number(process.env.SETTLE_S ?? 10) * 1000;
-
-interface Usage {
-  rssMb: number;
-  pssMb: number;
-}
-
-/** A process's resident and proportional set sizes, in MB; zero once it is gone. */
-function usage(pid: number): Usage {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-    const kb = (text: string, field: string) =>
-      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
-    return { rssMb: kb(status, "VmRSS") / 1024, pssMb: kb(rollup, "Pss") / 1024 };
-  } catch {
-    // Exited between the listing and the read: it uses nothing now.
-    return { rssMb: 0, pssMb: 0 };
-  }
-}
-
-/** pid and every descendant of it. */
-function tree(pid: number): number[] {
-  return [pid, ...childrenOf(pid).flatMap(tree)];
-}
-
-function comm(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-  } catch {
-    // Gone meanwhile.
-    return "";
-  }
-}
 
 const c = benchCluster({ instances: MACHINES, etcdSize: MACHINES, provider });
 const rows: Array<{ name: string; shoal: Usage; etcd: Usage; processes: string }> = [];

@@ -51,10 +51,15 @@ export class Engine {
   }
 
   async start(): Promise<void> {
-    const watchers = await this.opts.registry.watch(
-      ["object", "target-state", "machines", "leader"],
-      () => this.loop.trigger(),
-    );
+    // Job and machine changes are the leader's to act on; the others bid when the leader key
+    // changes (and on the timer). Every engine bidding on every change would be N bids
+    // through raft per machine registering: N squared while a cluster of N machines boots.
+    const watchers = [
+      ...(await this.opts.registry.watch(["object", "target-state", "machines"], () => {
+        if (this.leader) this.loop.trigger();
+      })),
+      ...(await this.opts.registry.watch(["leader"], () => this.loop.trigger())),
+    ];
     this.closers.push(() => {
       for (const w of watchers) void w.cancel();
     });
@@ -112,6 +117,12 @@ export class Engine {
 
   private async lead(): Promise<boolean> {
     const { registry, machineId, reconcileIntervalMs } = this.opts;
+    // As fleet's engine does, a follower reads the leader key before it bids: while it is
+    // held, no bid (a txn through raft) and no lease kept alive, per engine and interval.
+    if (!this.lease && (await registry.leaderHeld())) {
+      this.setLeader(false);
+      return false;
+    }
     if (!this.lease || this.lease.revoked()) {
       const ttl = Math.max(
         1,
@@ -128,6 +139,13 @@ export class Engine {
       this.leaseId = await lease.grant();
     }
     this.setLeader(await registry.tryLead(machineId, this.lease));
+    if (!this.leader) {
+      // A lost bid lets its lease go: the next pass reads first again.
+      const lost = this.lease;
+      this.lease = undefined;
+      this.leaseId = undefined;
+      lost.revoke().catch(() => {});
+    }
     return this.leader;
   }
 

@@ -201,6 +201,11 @@ export class Registry {
 
   // Engine side: every write is guarded by this engine still holding the leader key.
 
+  /** Whether some engine holds the leader key: a read, where a bid is a write through raft. */
+  async leaderHeld(): Promise<boolean> {
+    return (await this.ns.get(key.leader)) !== undefined;
+  }
+
   async tryLead(machineId: string, lease: Lease): Promise<boolean> {
     const value = JSON.stringify({ MachineID: machineId, Version: 1 });
     const id = await lease.grant();

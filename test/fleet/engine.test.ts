@@ -121,6 +121,41 @@ describe("engine on a real etcd", () => {
     });
   });
 
+  it("leaves machine and job changes to the leader: the others do not bid while it leads", async () => {
+    const registry = freshRegistry(etcdClient);
+    let followerBids = 0;
+    // The followers' registry counts their bids (each a txn through raft) and is otherwise the same.
+    const counted: Registry = Object.create(registry);
+    counted.tryLead = (...args) => {
+      followerBids++;
+      return registry.tryLead(...args);
+    };
+    // No timer passes during the test: only watch events could make an engine bid.
+    const leader = engine(registry, A, 60_000);
+    await leader.start();
+    await waitFor(() => leader.leader, { what: "the first engine leads" });
+    const followers = [engine(counted, B, 60_000), engine(counted, C, 60_000)];
+    for (const f of followers) await f.start();
+    // A pass of their own, as their timer would run it: they read the leader key, no bid.
+    for (const f of followers) expect(await f.reconcile()).toEqual([]);
+    const ids = Array.from({ length: 10 }, (_, i) => `dddddddd${String(i).padStart(24, "0")}`);
+    for (const id of ids) {
+      const lease = await publishMachine(registry, id);
+      owned.push(() => lease.revoke());
+    }
+    // Placed by the leader after it saw those machines: the followers' watches had them too.
+    await submit(registry, "late.service", "[Service]\nExecStart=/bin/true\n");
+    await waitFor(async () => (await target(registry, "late.service")) !== undefined, {
+      what: "the leader places late.service",
+    });
+    expect(followerBids).toBe(0);
+    expect(followers.map((f) => f.leader)).toEqual([false, false]);
+    // The leader key going is what the followers bid on.
+    await leader.stop();
+    await waitFor(() => followers.some((f) => f.leader), { what: "a follower takes over" });
+    expect(followerBids).toBeGreaterThan(0);
+  });
+
   it("reschedules the units of a machine whose lease expired, in the pass the expiry wakes", async () => {
     const registry = freshRegistry(etcdClient);
     const ttl = 2;

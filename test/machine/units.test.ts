@@ -300,6 +300,11 @@ describe("built-in etcd units", () => {
     const viaMember = new EtcdClient({ endpoints: ["http://127.17.8.213:2379"] });
     clients.push(viaMember);
     expect((await viaMember.get("k"))?.value).toBe("through the proxy");
+    // The proxy lists itself as the member, by a URL a client can dial (a bare HOST:PORT
+    // stopped every client that follows the member list).
+    const { stdout } = await etcdctl("member", "list", "-w", "json");
+    const listed = (JSON.parse(stdout) as { members: { clientURLs: string[] }[] }).members;
+    expect(listed.flatMap((m) => m.clientURLs)).toEqual(["http://127.17.8.214:2379"]);
     expect(existsSync(join(machinePaths(proxy.dir).root, "var/lib/etcd2"))).toBe(false);
     expect(readFileSync(join(machinePaths(proxy.dir).bin, "etcdctl"), "utf8")).toContain(
       "http://127.17.8.214:2379",

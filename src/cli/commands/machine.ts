@@ -1,10 +1,9 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../../errors/index.js";
-import { parseCount, shoalArgv } from "../../host/index.js";
+import { parseCount } from "../../host/index.js";
 import type { MachineClient, MachineStatus, UnitState } from "../../machine/index.js";
+import { bootAgent } from "../agent-entry.js";
 import type { IO } from "../io.js";
-import { packageVersion } from "../version.js";
-import { COMMANDS } from "./index.js";
 
 function machineDir(io: IO, dir: string | undefined): string {
   const d = dir ?? io.env.SHOAL_MACHINE_DIR;
@@ -28,15 +27,7 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
     .requiredOption("--dir <dir>", "the machine directory")
     .option("--root <root>", "the machine's / (default DIR/root)")
     .action(async (opts: { dir: string; root?: string }) => {
-      const commands = Object.keys(COMMANDS);
-      setExit(
-        await (await load()).runAgent({
-          machineDir: opts.dir,
-          root: opts.root,
-          shoal: { argv: shoalArgv(), commands },
-          version: packageVersion(),
-        }),
-      );
+      setExit(await bootAgent(opts.dir, opts.root));
     });
 
   const systemctl = machine.command("systemctl").description("control the machine's units");

@@ -116,6 +116,7 @@ export function grpcProxy(
   const port = /:(\d+)(?:\/|$)/.exec(advertised)?.[1] ?? "2379";
   const host = ctx.sharedNetwork && ctx.privateIpv4 ? ctx.privateIpv4 : "0.0.0.0";
   const clean = Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("ETCD_")));
+  const clientUrl = addrToUrl(`${ctx.privateIpv4 ?? "127.0.0.1"}:${port}`);
   return {
     argv: [
       "etcd",
@@ -123,11 +124,13 @@ export function grpcProxy(
       "start",
       `--endpoints=${endpoints.map((e) => e.replace(/^https?:\/\//, "")).join(",")}`,
       `--listen-addr=${host}:${port}`,
-      `--advertise-client-url=${ctx.privateIpv4 ?? host}:${port}`,
+      // The proxy's member list names the proxy by this: a URL, as members' client URLs are,
+      // so a client that follows the member list (fleetd) can dial it.
+      `--advertise-client-url=${clientUrl}`,
       `--data-dir=${inRoot(ctx.root, "/var/lib/etcd-proxy")}`,
     ],
     env: clean,
-    clientUrls: [addrToUrl(`${ctx.privateIpv4 ?? "127.0.0.1"}:${port}`)],
+    clientUrls: [clientUrl],
     notes: [`this machine is beyond etcdSize: running etcd grpc-proxy to ${endpoints.join(",")}`],
   };
 }
