@@ -72,7 +72,7 @@ export const rootlessProvider: Provider = {
     if (runningPid(machine) !== undefined) return;
     clearRunMarkers(machine);
     prepareBoot(machine);
-    const { fstab, merged, upper, skeleton } = prepareRoot(cluster, machine);
+    const { fstab, merged, upper, skeleton, slotMounted } = prepareRoot(cluster, machine);
     await launchMachine(
       machine,
       [
@@ -91,7 +91,7 @@ export const rootlessProvider: Provider = {
         INIT_SCRIPT,
         upper,
         skeleton,
-        ...agentArgv(machine, "/"),
+        ...agentArgv(machine, "/", { slotMounted }),
       ],
       { env },
     );
