@@ -10,39 +10,50 @@ import { packageVersion } from "./version.js";
  * way in, which skips loading commander for the argv providers start
  * agents with (see agentBootArgs).
  */
-export async function bootAgent(dir: string, root: string | undefined): Promise<number> {
+export async function bootAgent(args: AgentBootArgs): Promise<number> {
   const { runAgent } = await import("../machine/index.js");
   return runAgent({
-    machineDir: dir,
-    root,
+    machineDir: args.dir,
+    root: args.root,
+    slotMounted: args.slotMounted,
     shoal: { argv: shoalArgv(), commands: Object.keys(COMMANDS) },
     version: packageVersion(),
   });
 }
 
+export interface AgentBootArgs {
+  dir: string;
+  root?: string | undefined;
+  slotMounted?: boolean | undefined;
+}
+
 /**
- * The directory and root of exactly the argv a provider starts an agent
- * with (`machine boot --dir DIR [--root ROOT]`); anything else (help, other
- * spellings) is commander's to parse.
+ * The options of exactly the argv a provider starts an agent with
+ * (`machine boot --dir DIR [--root ROOT] [--slot-mounted]`, in that order);
+ * anything else (help, other spellings) is commander's to parse.
  */
-export function agentBootArgs(
-  argv: readonly string[],
-): { dir: string; root: string | undefined } | undefined {
-  const [machine, boot, dirFlag, dir, rootFlag, root, ...rest] = argv;
+export function agentBootArgs(argv: readonly string[]): AgentBootArgs | undefined {
+  const [machine, boot, dirFlag, dir, ...rest] = argv;
   if (machine !== "machine" || boot !== "boot" || dirFlag !== "--dir" || !dir) return undefined;
-  if (dir.startsWith("-") || rest.length > 0) return undefined;
-  if (rootFlag === undefined) return { dir, root: undefined };
-  if (rootFlag !== "--root" || !root || root.startsWith("-")) return undefined;
-  return { dir, root };
+  if (dir.startsWith("-")) return undefined;
+  const args: AgentBootArgs = { dir };
+  if (rest[0] === "--root") {
+    const root = rest[1];
+    if (!root || root.startsWith("-")) return undefined;
+    args.root = root;
+    rest.splice(0, 2);
+  }
+  if (rest[0] === "--slot-mounted") {
+    args.slotMounted = true;
+    rest.shift();
+  }
+  return rest.length === 0 ? args : undefined;
 }
 
 /** Runs the agent for agentBootArgs' argv, with main's exit codes for its errors. */
-export async function runAgentEntry(
-  args: { dir: string; root: string | undefined },
-  io: IO,
-): Promise<number> {
+export async function runAgentEntry(args: AgentBootArgs, io: IO): Promise<number> {
   try {
-    return await bootAgent(args.dir, args.root);
+    return await bootAgent(args);
   } catch (err) {
     return reportError(err, io, false);
   }

@@ -6,6 +6,8 @@
 
 export type { MachineMeta } from "../cloudconfig/index.js";
 export { type AgentOptions, runAgent } from "./agent/index.js";
+export { REBOOT_STATUS } from "./agent/reboot.js";
+export { beginBoot, dropLayerReleaseFiles } from "./boot-slot.js";
 export { bootFinished, connectMachine } from "./control/client.js";
 export { signalNamed } from "./control/protocol.js";
 export type { BootState, MachineClient, MachineStatus, UnitState } from "./control/types.js";

@@ -26,8 +26,9 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
     .description("boot a machine: apply its user-data, run its units, serve agent.sock")
     .requiredOption("--dir <dir>", "the machine directory")
     .option("--root <root>", "the machine's / (default DIR/root)")
-    .action(async (opts: { dir: string; root?: string }) => {
-      setExit(await bootAgent(opts.dir, opts.root));
+    .option("--slot-mounted", "the launcher laid the active /usr slot over the machine's /usr")
+    .action(async (opts: { dir: string; root?: string; slotMounted?: boolean }) => {
+      setExit(await bootAgent(opts));
     });
 
   const systemctl = machine.command("systemctl").description("control the machine's units");
@@ -105,6 +106,20 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
       }
       setExit(code);
     });
+
+  // systemd's power verbs: the agent answers at once, the shutdown follows (as logind's).
+  for (const verb of ["reboot", "poweroff", "halt"] as const) {
+    systemctl
+      .command(verb)
+      .description(
+        verb === "reboot" ? "stop every unit, then boot again" : "stop every unit, then power off",
+      )
+      .addOption(dirOption())
+      .action(async (opts: { dir?: string }) => {
+        const client = await connect(machineDir(io, opts.dir));
+        await (verb === "reboot" ? client.reboot() : client.halt());
+      });
+  }
 
   machine
     .command("journalctl")

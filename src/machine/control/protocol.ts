@@ -15,7 +15,7 @@ export type Request =
   | { op: "kill"; unit: string; signal: NodeJS.Signals }
   | { op: "journal"; unit: string; lines?: number; follow?: boolean }
   | { op: "reprovision" }
-  | { op: "halt" };
+  | { op: "halt" | "reboot" };
 
 export type Reply =
   | { ok: true; result?: unknown }
@@ -56,6 +56,7 @@ export function parseRequest(text: string): Request {
     case "wait-boot":
     case "reprovision":
     case "halt":
+    case "reboot":
       return { op: r.op };
     case "start":
     case "stop":

@@ -24,7 +24,7 @@ import { verifyRelease } from "../release/sign.js";
 import { compareVersions } from "../release/version.js";
 import { readUpdateSettings, type UpdateSettings } from "./config.js";
 import { type Http, type Prefs, type SlotDirs, TooLarge } from "./io.js";
-import { markInstalled, other } from "./slots.js";
+import { markInstalled, other, rebootOutcome } from "./slots.js";
 import { type EngineEvent, type EngineState, IDLE, next } from "./status.js";
 
 export const PREF_PREVIOUS_VERSION = "previous-version";
@@ -47,6 +47,11 @@ export interface EngineDeps {
   /** The machine's name, sent as `machinealias`. */
   alias?: string;
   now(): number;
+  /**
+   * Settles once this boot completed and its slot was marked good: the
+   * report of a reboot into a new release waits for it. Absent: at once.
+   */
+  bootCompleted?: Promise<void>;
   /** Every status change, as update_engine's StatusUpdate signal. */
   onStatus?(state: EngineState): void;
   log?(line: string): void;
@@ -72,12 +77,52 @@ class UpdateFailure extends Error {
 
 export class UpdateEngine {
   private current: EngineState;
+  /** What the installed update (PREF_UPDATE_COMPLETED) became at this boot, until reported. */
+  private afterReboot: "booted" | "rolled-back" | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     const completed = deps.prefs.get(PREF_UPDATE_COMPLETED);
-    this.current = completed
-      ? { ...IDLE, status: "UPDATE_STATUS_UPDATED_NEED_REBOOT", newVersion: completed }
-      : IDLE;
+    const outcome = completed ? rebootOutcome(deps.slots.read(""), completed) : undefined;
+    this.afterReboot = outcome === "pending" ? undefined : outcome;
+    this.current =
+      completed && outcome === "pending"
+        ? { ...IDLE, status: "UPDATE_STATUS_UPDATED_NEED_REBOOT", newVersion: completed }
+        : IDLE;
+  }
+
+  /**
+   * The first word after the reboot an update asked for: event 3 with
+   * result 2 and `previousversion` once this boot into the new release
+   * completed, or, when its slot never booted good and the machine came
+   * back on the old one, event 3 with an error (the server then pauses
+   * the channel's rollout). The marker goes only once that is done, so a
+   * trial boot cut short still gets its failure reported from the old slot.
+   */
+  async reportBoot(signal?: AbortSignal): Promise<void> {
+    if (!this.afterReboot) return;
+    const s = readUpdateSettings(this.deps.readFile);
+    const version = this.deps.prefs.get(PREF_UPDATE_COMPLETED) ?? "";
+    if (this.afterReboot === "booted") {
+      await this.deps.bootCompleted;
+      if (signal?.aborted) return;
+      const previous = this.deps.prefs.get(PREF_PREVIOUS_VERSION) || "0.0.0.0";
+      const sent = await this.event(s, {
+        type: EventType.UpdateComplete,
+        result: EventResult.SuccessReboot,
+        previousVersion: previous,
+      });
+      if (sent) this.deps.prefs.set(PREF_PREVIOUS_VERSION, "");
+    } else {
+      this.deps.log?.(`${version} did not boot good; back on ${s.version}`);
+      await this.event(s, {
+        type: EventType.UpdateComplete,
+        result: EventResult.Error,
+        errorCode: ErrorCode.NewRootfsVerificationError,
+      });
+      this.deps.prefs.set(PREF_PREVIOUS_VERSION, "");
+    }
+    this.deps.prefs.delete(PREF_UPDATE_COMPLETED);
+    this.afterReboot = undefined;
   }
 
   get state(): EngineState {
@@ -129,12 +174,14 @@ export class UpdateEngine {
     });
   }
 
-  /** Events are best effort, as upstream: a lost one is logged, never fatal. */
-  private async event(s: UpdateSettings, e: OmahaEvent): Promise<void> {
+  /** Events are best effort, as upstream: a lost one is logged, never fatal. Whether it got an answer. */
+  private async event(s: UpdateSettings, e: OmahaEvent): Promise<boolean> {
     try {
       await this.deps.http.post(s.server, await this.request(s, { events: [e] }, false));
+      return true;
     } catch (err) {
       this.deps.log?.(`event ${e.type}/${e.result} not delivered: ${String(err)}`);
+      return false;
     }
   }
 
@@ -150,7 +197,8 @@ export class UpdateEngine {
     if (this.current.status !== "UPDATE_STATUS_IDLE")
       return { outcome: "skipped", httpStatus: 0, pollIntervalS: 0 };
     this.move({ kind: "check", at: Math.floor(this.deps.now() / 1000) });
-    const previous = this.deps.prefs.get(PREF_PREVIOUS_VERSION) || "0.0.0.0";
+    // Until reportBoot said how the reboot went, a check must not claim it went well.
+    const previous = (!this.afterReboot && this.deps.prefs.get(PREF_PREVIOUS_VERSION)) || "0.0.0.0";
     const body = await this.request(
       s,
       {
@@ -178,7 +226,7 @@ export class UpdateEngine {
         error: `cannot reach ${s.server}: ${String(err)}`,
       };
     }
-    this.deps.prefs.set(PREF_PREVIOUS_VERSION, "");
+    if (!this.afterReboot) this.deps.prefs.set(PREF_PREVIOUS_VERSION, "");
     const { readResponse } = await import("../omaha/index.js");
     const reading = answer.status === 200 ? readResponse(answer.body) : undefined;
     if (!reading || reading.kind === "invalid") {

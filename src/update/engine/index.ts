@@ -35,6 +35,7 @@ export {
   markInstalled,
   newSlotTable,
   other,
+  rebootOutcome,
   SLOT_LABEL,
   type SlotInfo,
   type SlotName,

@@ -1,7 +1,14 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
-import { shoalArgv, waitFor } from "../../../host/index.js";
-import { connectMachine, machinePaths, unitDirs } from "../../../machine/index.js";
+import { packageVersion, shoalArgv, waitFor } from "../../../host/index.js";
+import {
+  beginBoot,
+  connectMachine,
+  dropLayerReleaseFiles,
+  machinePaths,
+  unitDirs,
+} from "../../../machine/index.js";
+import { launcherArgv } from "./init.js";
 import {
   alive,
   type ProcessId,
@@ -19,9 +26,35 @@ import type { ClusterPlan, MachineHostState, MachinePlan, Provider } from "./pro
  * how to start it, how to halt it, and how to tell its state from the host.
  */
 
-/** The agent's argv for a machine whose `/` is `root`. */
-export function agentArgv(machine: MachinePlan, root: string): string[] {
-  return [...shoalArgv(), "machine", "boot", "--dir", machine.dir, "--root", root];
+/**
+ * The agent's argv for a machine whose `/` is `root`; `slotMounted` when
+ * the launcher lays the active /usr slot over the machine's /usr.
+ */
+export function agentArgv(
+  machine: MachinePlan,
+  root: string,
+  options: { slotMounted?: boolean } = {},
+): string[] {
+  return [
+    ...shoalArgv(),
+    "machine",
+    "boot",
+    "--dir",
+    machine.dir,
+    "--root",
+    root,
+    ...(options.slotMounted ? ["--slot-mounted"] : []),
+  ];
+}
+
+/**
+ * Before a cold boot: the slot it runs (a new machine gets USR-A with the
+ * base release, shoal's own version); a reboot's next slot is the agent's
+ * to pick, as it exits. `slotMounted`: the launcher lays it over /usr.
+ */
+export function prepareBoot(machine: MachinePlan, options: { slotMounted?: boolean } = {}): void {
+  beginBoot(machine.dir, packageVersion());
+  if (options.slotMounted) dropLayerReleaseFiles(machine.dir);
 }
 
 /** The host variables a machine keeps: where programs are, and how text and time read. */
@@ -40,8 +73,10 @@ export function machineEnvironment(host: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /**
- * Starts a machine's outermost process detached, its output going to the
- * machine's serial console (console.log), and records its host pid.
+ * Starts a machine's outermost process detached: the launcher
+ * (common/init.ts), which runs `argv` (one boot) again on each reboot,
+ * its output going to the machine's serial console (console.log); records
+ * its host pid.
  */
 export async function launchMachine(
   machine: MachinePlan,
@@ -50,7 +85,7 @@ export async function launchMachine(
 ): Promise<void> {
   mkdirSync(machine.dir, { recursive: true });
   const out = openSync(machinePaths(machine.dir).console, "a");
-  const [file, ...args] = argv;
+  const [file, ...args] = launcherArgv(argv);
   try {
     const child = spawn(file as string, args, {
       detached: true,
