@@ -9,8 +9,8 @@ function sq(word: string): string {
 
 /**
  * Writes the machine's own commands into machineDir/bin: systemctl,
- * journalctl, fleetctl, locksmithctl and update_engine_client run this
- * shoal against this machine; etcdctl is
+ * journalctl, fleetctl, locksmithctl, update_engine_client, reboot,
+ * poweroff and halt run this shoal against this machine; etcdctl is
  * the real one (v3) with its endpoints preset to this machine's etcd.
  */
 export function writeMachineBin(
@@ -29,6 +29,10 @@ export function writeMachineBin(
     update_engine_client: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} update_engine_client -- "$@"`,
     etcdctl: `ETCDCTL_API="\${ETCDCTL_API:-3}" ETCDCTL_ENDPOINTS="\${ETCDCTL_ENDPOINTS:-${etcdEndpoints.join(",")}}" exec /usr/bin/etcdctl "$@"`,
     shoal: `exec ${shoal} "$@"`,
+    // What users and locksmithd call: the machine's own power verbs, through its agent.
+    reboot: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} machine systemctl reboot`,
+    poweroff: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} machine systemctl poweroff`,
+    halt: `SHOAL_MACHINE_DIR=${sq(machineDir)} exec ${shoal} machine systemctl halt`,
   };
   for (const [name, body] of Object.entries(scripts)) {
     const path = join(bin, name);

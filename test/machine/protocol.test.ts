@@ -6,6 +6,7 @@ describe("control protocol requests", () => {
     ['{"op":"status"}', { op: "status" }],
     ['{"op":"wait-boot"}', { op: "wait-boot" }],
     ['{"op":"halt","extra":1}', { op: "halt" }],
+    ['{"op":"reboot"}', { op: "reboot" }],
     ['{"op":"start","unit":"etcd2.service"}', { op: "start", unit: "etcd2.service" }],
     ['{"op":"remove","unit":"foo@bar-1.service"}', { op: "remove", unit: "foo@bar-1.service" }],
     [

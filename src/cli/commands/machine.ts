@@ -92,6 +92,20 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
       });
   }
 
+  // systemd's power verbs: the agent answers at once, the shutdown follows (as logind's).
+  for (const verb of ["reboot", "poweroff", "halt"] as const) {
+    systemctl
+      .command(verb)
+      .description(
+        verb === "reboot" ? "stop every unit, then boot again" : "stop every unit, then power off",
+      )
+      .addOption(dirOption())
+      .action(async (opts: { dir?: string }) => {
+        const client = await connect(machineDir(io, opts.dir));
+        await (verb === "reboot" ? client.reboot() : client.halt());
+      });
+  }
+
   machine
     .command("journalctl")
     .description("show a unit's journal")

@@ -17,6 +17,7 @@ import { writeMachineBin } from "../shell.js";
 import { builtinUnits, type MachineContext } from "../units/index.js";
 import { etcdEndpoints } from "./endpoints.js";
 import { controlHandler } from "./handlers.js";
+import { REBOOT_STATUS } from "./reboot.js";
 import { writeScriptUnit } from "./script-unit.js";
 
 export interface AgentOptions {
@@ -32,7 +33,8 @@ export interface AgentOptions {
  * The machine agent (`shoal machine boot`): reads the config drive, applies
  * user-data like coreos-cloudinit, runs the units, serves agent.sock, and
  * on SIGTERM, SIGINT or a halt request stops everything and leaves the
- * shutdown marker.
+ * shutdown marker; on a reboot request it stops everything and asks the
+ * launcher for another boot.
  *
  * A power cycle is two steps: `init.halt()` stops the units in reverse
  * order, then `powerOff` closes what the agent holds. A reboot is the
@@ -55,6 +57,8 @@ export class Agent {
   private state: BootState = "booting";
   private reason: string | undefined;
   private halting: Promise<void> | undefined;
+  /** What the shutdown under way ends in. */
+  private after: "halt" | "reboot" = "reboot";
   private server: Server | undefined;
   private bootOver: () => void = () => {};
   private done: (code: number) => void = () => {};
@@ -91,6 +95,7 @@ export class Agent {
       // As update_engine's boot id: one per boot, braced.
       bootId: `{${randomUUID()}}`,
       shoal: opts.shoal,
+      reboot: (why) => this.reboot(why),
     };
     this.journal = new Journal(this.paths.journal, this.meta.hostname);
     this.reaper = new GroupReaper(this.paths.unitGroups);
@@ -154,28 +159,50 @@ export class Agent {
     this.bootOver();
   }
 
-  /** Stops every unit in reverse start order, then powers off. Idempotent. */
+  /** Stops every unit in reverse start order, then powers off. Idempotent; wins over a reboot under way. */
   halt(why: string): Promise<void> {
+    this.after = "halt";
+    return this.shutdown(why);
+  }
+
+  /**
+   * Stops every unit in reverse start order, then exits with REBOOT_STATUS
+   * so the launcher boots the machine again, its directory (etcd's data,
+   * the root's layer, the journal) kept. A halt asked meanwhile wins.
+   */
+  reboot(why: string): Promise<void> {
+    return this.shutdown(why);
+  }
+
+  private shutdown(why: string): Promise<void> {
     this.halting ??= (async () => {
       this.state = "halting";
       this.bootOver();
-      this.log(`halting (${why})`);
+      this.log(`${this.after === "halt" ? "halting" : "rebooting"} (${why})`);
       await this.init.halt();
       await this.powerOff(why);
     })();
     return this.halting;
   }
 
-  /** After the units stopped: closes what the agent holds and leaves the shutdown marker. */
+  /**
+   * After the units stopped: closes what the agent holds; a halt leaves the
+   * shutdown marker, a reboot leaves none (the machine is not off).
+   */
   private async powerOff(why: string): Promise<void> {
     await this.reaper.close();
     await this.journal.close();
     this.server?.close();
     rmSync(this.paths.socket, { force: true });
-    writeFileSync(this.paths.shutdown, `${new Date().toISOString()} ${why}\n`);
     rmSync(this.paths.pid, { force: true });
-    this.log("halted");
-    this.done(0);
+    if (this.after === "halt") {
+      writeFileSync(this.paths.shutdown, `${new Date().toISOString()} ${why}\n`);
+      this.log("halted");
+      this.done(0);
+    } else {
+      this.log("rebooting now");
+      this.done(REBOOT_STATUS);
+    }
   }
 
   /**

@@ -56,6 +56,9 @@ const handlers: { [O in Op]: Handler<O> } = {
     // Answered at once: the halt goes on after the reply, and closes the socket last.
     void agent.halt("halt requested");
   },
+  reboot: async (agent) => {
+    void agent.reboot("reboot requested");
+  },
 };
 
 /** The control socket's side of the agent: the handler table, and the journal stream. */

@@ -89,6 +89,9 @@ export async function connectMachine(machineDir: string): Promise<MachineClient>
     halt: async () => {
       await call(socketPath, { op: "halt" });
     },
+    reboot: async () => {
+      await call(socketPath, { op: "reboot" });
+    },
     close: () => {},
   };
 }

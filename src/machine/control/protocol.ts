@@ -13,7 +13,7 @@ export type Request =
   | { op: "install"; unit: string; content: string; runtime?: boolean }
   | { op: "journal"; unit: string; lines?: number; follow?: boolean }
   | { op: "reprovision" }
-  | { op: "halt" };
+  | { op: "halt" | "reboot" };
 
 export type Reply =
   | { ok: true; result?: unknown }
@@ -43,6 +43,7 @@ export function parseRequest(text: string): Request {
     case "wait-boot":
     case "reprovision":
     case "halt":
+    case "reboot":
       return { op: r.op };
     case "start":
     case "stop":

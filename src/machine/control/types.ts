@@ -39,5 +39,7 @@ export interface MachineClient {
   reprovision(): Promise<void>;
   /** Stops units in reverse order, then the agent exits. */
   halt(): Promise<void>;
+  /** Stops units in reverse order, then the machine boots again. */
+  reboot(): Promise<void>;
   close(): void;
 }

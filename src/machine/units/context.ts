@@ -16,6 +16,8 @@ export interface MachineContext {
   bootId?: string;
   /** How to run shoal itself (`shoal fleetd` in fleet.service), and which commands it has. */
   shoal: { argv: string[]; commands: string[] };
+  /** Reboots the machine (locksmithd's logind Reboot): units stop in order, then the boot runs again. */
+  reboot?: (why: string) => Promise<void>;
 }
 
 /** A unit this machine ships, as data: its unit file, and a last word on how its process runs. */

@@ -1,23 +1,20 @@
 import { readFileSync } from "node:fs";
 import {
   childrenOf,
+  namespaceInit,
   providerPidFile,
   readPid,
 } from "../../../src/cluster/providers/common/pids.js";
 
 /**
- * The host pid of a machine's agent: the provider's own process (process
- * provider), or the child of the machine's PID 1 under unshare (namespace
- * and rootless providers).
+ * The host pid of a machine's agent: the child of the machine's launcher
+ * (process provider), or the child of the machine's PID 1 under unshare
+ * (namespace and rootless providers).
  */
 export function agentPid(machineDir: string): number {
   const outer = readPid(providerPidFile(machineDir))?.pid;
   if (outer === undefined) throw new Error(`${machineDir}: no provider.pid`);
-  if (readFileSync(`/proc/${outer}/cmdline`, "utf8").split("\0")[0] === process.execPath) {
-    return outer;
-  }
-  const init = childrenOf(outer)[0];
-  const agent = init === undefined ? undefined : childrenOf(init)[0];
+  const agent = childrenOf(namespaceInit(outer) ?? outer)[0];
   if (agent === undefined) throw new Error(`${machineDir}: no agent under pid ${outer}`);
   return agent;
 }

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { shoalArgv, waitFor } from "../../../host/index.js";
 import { connectMachine, machinePaths, unitDirs } from "../../../machine/index.js";
+import { launcherArgv } from "./init.js";
 import {
   alive,
   type ProcessId,
@@ -40,8 +41,10 @@ export function machineEnvironment(host: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /**
- * Starts a machine's outermost process detached, its output going to the
- * machine's serial console (console.log), and records its host pid.
+ * Starts a machine's outermost process detached: the launcher
+ * (common/init.ts), which runs `argv` (one boot) again on each reboot,
+ * its output going to the machine's serial console (console.log); records
+ * its host pid.
  */
 export async function launchMachine(
   machine: MachinePlan,
@@ -50,7 +53,7 @@ export async function launchMachine(
 ): Promise<void> {
   mkdirSync(machine.dir, { recursive: true });
   const out = openSync(machinePaths(machine.dir).console, "a");
-  const [file, ...args] = argv;
+  const [file, ...args] = launcherArgv(argv);
   try {
     const child = spawn(file as string, args, {
       detached: true,

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { machinePaths } from "../../../machine/index.js";
 
 /**
@@ -82,4 +82,29 @@ export function signal(pid: number, sig: NodeJS.Signals): void {
   } catch {
     // already gone
   }
+}
+
+function pidNamespace(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The host pid of the PID 1 below `pid` (a machine's launcher): the first
+ * process down its line of children that is in another PID namespace.
+ * Undefined between two boots of a rebooting machine, or when it has none.
+ */
+export function namespaceInit(pid: number): number | undefined {
+  const outer = pidNamespace(pid);
+  if (outer === undefined) return undefined;
+  // launcher -> (ip netns exec ->) unshare -> init: a few levels, never a long walk.
+  for (let p = childrenOf(pid)[0], depth = 0; p !== undefined && depth < 8; depth++) {
+    const ns = pidNamespace(p);
+    if (ns !== undefined && ns !== outer) return p;
+    p = childrenOf(p)[0];
+  }
+  return undefined;
 }

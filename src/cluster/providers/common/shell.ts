@@ -4,7 +4,7 @@ import { constants } from "node:os";
 import { join } from "node:path";
 import { machinePaths } from "../../../machine/index.js";
 import { runningPid } from "./agent.js";
-import { childrenOf } from "./pids.js";
+import { namespaceInit } from "./pids.js";
 import type { MachinePlan } from "./provider.js";
 
 /** The environment a login inside a machine gets: its tools first on PATH, vagrant's prompt. */
@@ -83,7 +83,7 @@ export function enterMachine(
   env: NodeJS.ProcessEnv,
 ): Promise<number> {
   const pid = runningPid(machine);
-  const init = pid === undefined ? undefined : childrenOf(pid)[0];
+  const init = pid === undefined ? undefined : namespaceInit(pid);
   if (init === undefined) return Promise.resolve(255);
   const shell = shellEnv(
     machine,
