@@ -1,7 +1,8 @@
 import type { BuiltinUnit } from "./context.js";
 import { etcdService } from "./etcd.js";
 import { etcd2Service } from "./etcd2.js";
-import { fleetService, locksmithdService } from "./shoal-services.js";
+import { locksmithdService } from "./locksmithd.js";
+import { fleetService } from "./shoal-services.js";
 import { targetUnits } from "./targets.js";
 import { updateEngineService } from "./update-engine.js";
 

@@ -14,7 +14,8 @@ import { msUntilWindow, nextWindow } from "./window.js";
 export const UPDATED_NEED_REBOOT = "UPDATE_STATUS_UPDATED_NEED_REBOOT";
 const INITIAL_INTERVAL_MS = 5_000;
 const MAX_INTERVAL_MS = 5 * 60_000;
-const HEALTH_POLL_MS = 1_000;
+// Short: the next machine waits for this one's release.
+const HEALTH_POLL_MS = 250;
 
 /** What locksmithd reads of update_engine: GetStatus and the StatusUpdate signal. */
 export interface UpdateStatusSource {
@@ -149,8 +150,13 @@ async function rebootNeeded(
   });
   const onAbort = () => resolveSeen(false);
   signal.addEventListener("abort", onAbort, { once: true });
+  // A signal aborted before the listener was added never calls it.
+  if (signal.aborted) onAbort();
   try {
-    const op = await ue.current();
+    const asked = ue.current();
+    asked.catch(() => {}); // when the wait ends first, a late failure of the ask is moot
+    const op = await Promise.race([asked, seen.then(() => undefined)]);
+    if (op === undefined) return await seen;
     started(op);
     if (op === UPDATED_NEED_REBOOT) return true;
     return await seen;

@@ -309,6 +309,18 @@ describe("locksmithd's flow", () => {
     expect(h.sleeps.length).toBe(polls);
   });
 
+  it("stops at once while update_engine has not answered yet, even when stopped before it began", async () => {
+    for (const early of [true, false]) {
+      const h = harness();
+      h.io.updateEngine.current = () => new Promise<string>(() => {}); // never answers
+      if (early) h.abort.abort();
+      const ran = h.run(config({ REBOOT_STRATEGY: "reboot" }));
+      if (!early) h.abort.abort();
+      expect(await ran).toBe(0);
+      expect(h.events).toEqual([]);
+    }
+  });
+
   it("waits for the reboot window before taking the lock", async () => {
     // Thursday 12:00; the window opens Friday 04:00.
     const h = harness({ op: UPDATED_NEED_REBOOT, now: new Date(2026, 10, 26, 12, 0) });
