@@ -110,8 +110,8 @@ export async function runLocksmithd(
 
     if (usesLock) {
       const held = await takeLock(config, io, signal);
+      if (signal.aborted) return 0; // stopped while it waited: not a failure
       if (held === "failed") return 1;
-      if (signal.aborted) return 0;
     }
     if (io.handOffLeadership) {
       try {
@@ -238,17 +238,21 @@ async function takeLock(
     const feed = await lock.changes();
     try {
       let interval = INITIAL_INTERVAL_MS;
+      let woken = false;
       while (!signal.aborted) {
         try {
           await lock.lock(io.machineId);
           return "held";
         } catch (err) {
           if ((err as SemaphoreError).refusal === "holder-exists") return "held";
-          interval = Math.min(interval * 2, MAX_INTERVAL_MS);
+          // Backoff counts waits that ran out, not wake-ups by a change of the key.
+          if (!woken) interval = Math.min(interval * 2, MAX_INTERVAL_MS);
           io.log(
             `Failed to acquire lock: ${etcdErrorText(err)}. Retrying in ${goDuration(interval)}.`,
           );
+          const waited = io.now().getTime();
           await feed.next(interval, signal);
+          woken = io.now().getTime() - waited < interval;
         }
       }
       return "failed";

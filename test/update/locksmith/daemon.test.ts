@@ -254,6 +254,39 @@ describe("locksmithd's flow", () => {
     expect(await done).toBe(0);
   });
 
+  it("etcd-lock: a change of the key that frees no slot wakes it without growing the backoff", async () => {
+    const h = harness({ op: UPDATED_NEED_REBOOT, sem: lock(newSemaphore(), "other") });
+    const open = h.io.openLock.bind(h.io);
+    let churn = 1;
+    h.io.openLock = async (conn) => {
+      const real = await open(conn);
+      return {
+        ...real,
+        async lock(id) {
+          try {
+            await real.lock(id);
+          } catch (err) {
+            // Meanwhile the holder gives its slot back and takes it again: two changes, no slot.
+            if (churn-- > 0) {
+              await real.unlock("other");
+              await real.lock("other");
+            }
+            throw err;
+          }
+        },
+      };
+    };
+    const done = h.run(config({}));
+    await until(() => h.sleeps.length >= 2, "two timed-out waits");
+    expect(h.log.filter((l) => l.startsWith("Failed to acquire lock"))).toEqual([
+      "Failed to acquire lock: semaphore is at 0. Retrying in 10s.",
+      "Failed to acquire lock: semaphore is at 0. Retrying in 10s.",
+      "Failed to acquire lock: semaphore is at 0. Retrying in 20s.",
+    ]);
+    h.abort.abort();
+    expect(await done).toBe(0);
+  });
+
   it("etcd-lock: after the reboot, gives the slot back only once the machine is healthy", async () => {
     const h = harness({ sem: lock(setMax(newSemaphore(), 2), ID) });
     h.setHealthy(false);
