@@ -6,6 +6,6 @@ export { BodyTooLarge, listenHttp, type Reply, readBody, writeReply } from "./ht
 export { isDebianLike, osRelease } from "./os-release.js";
 export { stateDir } from "./paths.js";
 export { type Privileges, privileges } from "./privileges.js";
-export { packageRoot, shoalArgv } from "./self.js";
+export { packageRoot, packageVersion, shoalArgv } from "./self.js";
 export { waitFor } from "./wait.js";
 export { which } from "./which.js";

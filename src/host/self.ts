@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ShoalError } from "../errors/index.js";
@@ -29,4 +29,10 @@ export function packageRoot(): string {
 /** How shoal starts another shoal (agents, fleetd, servers): node and the built CLI. */
 export function shoalArgv(): string[] {
   return [process.execPath, join(packageRoot(), "dist", "cli", "bin.js")];
+}
+
+/** shoal's version, from package.json (a new machine's base release has it too). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8"));
+  return pkg.version as string;
 }

@@ -32,36 +32,17 @@ export function writeMachineFile(
   return target;
 }
 
-/** The files a fresh machine image has: identity, release and update channel. */
-export function writeImageFiles(root: string, meta: MachineMeta, version: string): void {
+/**
+ * The files a fresh machine image has besides its release (boot-slot.ts):
+ * identity and update channel.
+ */
+export function writeImageFiles(root: string, meta: MachineMeta): void {
   const channel = meta.updateChannel ?? "stable";
   writeMachineFile(root, "/etc/machine-id", `${meta.machineId}\n`, 0o444);
   writeMachineFile(
     root,
-    "/etc/os-release",
-    [
-      `NAME="Container Linux by CoreOS"`,
-      "ID=coreos",
-      `VERSION=${version}`,
-      `VERSION_ID=${version}`,
-      `BUILD_ID=shoal-${version}`,
-      `PRETTY_NAME="Container Linux by CoreOS ${version} (shoal, ${channel} channel)"`,
-      `COREOS_CHANNEL=${channel}`,
-      `HOME_URL="https://coreos.com/"`,
-      "",
-    ].join("\n"),
-    0o644,
-  );
-  writeMachineFile(
-    root,
     "/usr/share/coreos/update.conf",
     `GROUP=${channel}\nSERVER=${meta.updateServer ?? "https://public.update.core-os.net/v1/update/"}\n`,
-    0o644,
-  );
-  writeMachineFile(
-    root,
-    "/usr/share/coreos/release",
-    `COREOS_RELEASE_VERSION=${version}\nCOREOS_RELEASE_BOARD=amd64-usr\n`,
     0o644,
   );
   // As the installer does: the channel the machine follows, until user-data says otherwise.

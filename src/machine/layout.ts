@@ -26,6 +26,15 @@ export function machinePaths(machineDir: string) {
     fstab: join(machineDir, "fstab"),
     /** USR-A and USR-B (`slots/a`, `slots/b`) and their table, kept across reboots. */
     slots: join(machineDir, "slots"),
+    /** A link to the slot this boot runs (`a` or `b`): what the launcher lays over /usr. */
+    activeSlot: join(machineDir, "slots", "active"),
+    /**
+     * The units cloud-config started that were not active when the last good
+     * boot completed: a trial boot of a new slot is not held to them.
+     */
+    goodBoot: join(machineDir, "slots", "good-boot.json"),
+    /** Namespace provider: the work directory of the overlay on /usr (the slot under the machine's layer). */
+    overlayWorkUsr: join(machineDir, "overlay-work-usr"),
     /** update-engine's control socket, where the machine's update_engine_client talks. */
     updateEngineSocket: join(machineDir, "update-engine.sock"),
     /** The update server's release signing key (SPKI PEM), put on the config drive by the host. */

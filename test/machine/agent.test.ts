@@ -113,7 +113,14 @@ describe("shoal machine boot (process provider layout)", () => {
     // The plan landed in the machine's root.
     expect(readFileSync(join(root, "etc/hostname"), "utf8")).toBe("core-201\n");
     expect(readFileSync(join(root, "etc/coreos/update.conf"), "utf8")).toBe("GROUP=stable\n");
-    expect(readFileSync(join(root, "etc/os-release"), "utf8")).toMatch(/stable channel/);
+    // The release comes from the slot the boot runs (USR-A, the base release); /etc links it, as on CoreOS.
+    expect(readlinkSync(join(root, "etc/os-release"))).toBe("../usr/lib/os-release");
+    expect(readFileSync(join(root, "etc/os-release"), "utf8")).toMatch(
+      /^VERSION_ID=\d+\.\d+\.\d+$/m,
+    );
+    expect(readFileSync(join(root, "usr/share/coreos/release"), "utf8")).toMatch(
+      /^COREOS_RELEASE_VERSION=\d+\.\d+\.\d+$/m,
+    );
     expect(readFileSync(join(root, "etc/environment"), "utf8")).toContain(
       "COREOS_PRIVATE_IPV4=127.17.8.201\n",
     );

@@ -129,16 +129,14 @@ describe("applyPlan", () => {
 });
 
 describe("writeImageFiles", () => {
-  it("carries the update channel in os-release and update.conf, without overwriting a machine's own update.conf", () => {
+  it("carries the update channel in update.conf, without overwriting a machine's own update.conf", () => {
     const r = root();
-    writeImageFiles(r, { hostname: "core-01", machineId: "abc", updateChannel: "alpha" }, "0.1.0");
-    expect(readFileSync(join(r, "etc/os-release"), "utf8")).toMatch(/^ID=coreos$/m);
-    expect(readFileSync(join(r, "etc/os-release"), "utf8")).toMatch(/^COREOS_CHANNEL=alpha$/m);
+    writeImageFiles(r, { hostname: "core-01", machineId: "abc", updateChannel: "alpha" });
     expect(readFileSync(join(r, "usr/share/coreos/update.conf"), "utf8")).toMatch(/^GROUP=alpha$/m);
     expect(readFileSync(join(r, "etc/coreos/update.conf"), "utf8")).toBe("GROUP=alpha\n");
     expect(readFileSync(join(r, "etc/machine-id"), "utf8")).toBe("abc\n");
     writeFileSync(join(r, "etc/coreos/update.conf"), "GROUP=beta\nREBOOT_STRATEGY=off\n");
-    writeImageFiles(r, { hostname: "core-01", machineId: "abc", updateChannel: "alpha" }, "0.1.0");
+    writeImageFiles(r, { hostname: "core-01", machineId: "abc", updateChannel: "alpha" });
     expect(readFileSync(join(r, "etc/coreos/update.conf"), "utf8")).toBe(
       "GROUP=beta\nREBOOT_STRATEGY=off\n",
     );

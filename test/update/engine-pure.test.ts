@@ -13,6 +13,7 @@ import {
   next,
   nextCheck,
   readUpdateSettings,
+  rebootOutcome,
   type UpdateStatus,
 } from "../../src/update/index.js";
 
@@ -158,6 +159,16 @@ describe("slot rules", () => {
     expect(back?.table.b).toMatchObject({ priority: 0, tries: 0, successful: false });
     expect(back?.table.a).toMatchObject({ successful: true, tries: 0 });
     expect(chooseBoot(back?.table as never)?.slot).toBe("a");
+  });
+
+  it("tells what became of an installed release: waiting for the reboot, booted, or rolled back", () => {
+    const installed = markInstalled(newSlotTable("0.1.0"), "b", "1.1.0");
+    expect(rebootOutcome(installed, "1.1.0")).toBe("pending");
+    const trial = chooseBoot(installed)?.table as never;
+    expect(rebootOutcome(trial, "1.1.0")).toBe("booted");
+    const back = chooseBoot(trial)?.table as never;
+    expect(rebootOutcome(back, "1.1.0")).toBe("rolled-back");
+    expect(rebootOutcome(markGood(trial), "1.1.0")).toBe("booted");
   });
 
   it("finds nothing to boot when no slot is good or has tries", () => {

@@ -27,12 +27,14 @@ export function machineCommand(io: IO, setExit: (code: number) => void): Command
     .description("boot a machine: apply its user-data, run its units, serve agent.sock")
     .requiredOption("--dir <dir>", "the machine directory")
     .option("--root <root>", "the machine's / (default DIR/root)")
-    .action(async (opts: { dir: string; root?: string }) => {
+    .option("--slot-mounted", "the launcher laid the active /usr slot over the machine's /usr")
+    .action(async (opts: { dir: string; root?: string; slotMounted?: boolean }) => {
       const commands = Object.keys(COMMANDS);
       setExit(
         await (await load()).runAgent({
           machineDir: opts.dir,
           root: opts.root,
+          slotMounted: opts.slotMounted,
           shoal: { argv: shoalArgv(), commands },
           version: packageVersion(),
         }),

@@ -4,7 +4,18 @@ import type { Server } from "node:net";
 import { hostname } from "node:os";
 import type { MachineMeta } from "../../cloudconfig/index.js";
 import { InputError } from "../../errors/index.js";
+import { health } from "../../etcd/http.js";
 import { applyPlan, writeImageFiles } from "../apply.js";
+import {
+  type BootSlot,
+  beginBoot,
+  bootSlot,
+  installReleaseFiles,
+  knownInactive,
+  markBootGood,
+  onTrial,
+  saveKnownInactive,
+} from "../boot-slot.js";
 import { provision } from "../cloudinit.js";
 import { serveControl } from "../control/server.js";
 import type { BootState, MachineStatus } from "../control/types.js";
@@ -15,15 +26,21 @@ import { GroupReaper } from "../init/reaper.js";
 import { machinePaths, unitDirs } from "../layout.js";
 import { writeMachineBin } from "../shell.js";
 import { builtinUnits, type MachineContext } from "../units/index.js";
+import { bootVerdict } from "./boot-verdict.js";
 import { etcdEndpoints } from "./endpoints.js";
 import { controlHandler } from "./handlers.js";
 import { REBOOT_STATUS } from "./reboot.js";
 import { writeScriptUnit } from "./script-unit.js";
 
+/** How long a trial boot of a new slot may take to complete before the machine goes back. */
+const TRIAL_BOOT_MS = 120_000;
+
 export interface AgentOptions {
   machineDir: string;
   /** The machine's `/`: machineDir/root (process provider) or `/` (namespace provider). */
   root?: string;
+  /** The launcher laid the active slot over the machine's /usr (namespace provider). */
+  slotMounted?: boolean;
   /** How to run this shoal, and the commands it has (for `ExecStart=shoal fleetd`). */
   shoal: { argv: string[]; commands: string[] };
   version: string;
@@ -61,6 +78,12 @@ export class Agent {
   private after: "halt" | "reboot" = "reboot";
   private server: Server | undefined;
   private bootOver: () => void = () => {};
+  /** The slot this boot runs. */
+  private slot!: BootSlot;
+  /** Units cloud-config started this boot, and those whose command failed. */
+  private readonly cloudStarted = new Set<string>();
+  private readonly cloudFailed = new Set<string>();
+  private completed: () => void = () => {};
   private done: (code: number) => void = () => {};
 
   constructor(private readonly opts: AgentOptions) {
@@ -83,6 +106,9 @@ export class Agent {
       this.done = resolve;
     });
     this.prepareRoot();
+    const bins = opts.slotMounted
+      ? []
+      : [`${this.paths.activeSlot}/bin`, `${this.paths.activeSlot}/sbin`];
     this.ctx = {
       machineDir: opts.machineDir,
       root: this.root,
@@ -96,6 +122,9 @@ export class Agent {
       bootId: `{${randomUUID()}}`,
       shoal: opts.shoal,
       reboot: (why) => this.reboot(why),
+      bootCompleted: new Promise((resolve) => {
+        this.completed = resolve;
+      }),
     };
     this.journal = new Journal(this.paths.journal, this.meta.hostname);
     this.reaper = new GroupReaper(this.paths.unitGroups);
@@ -103,7 +132,8 @@ export class Agent {
       ctx: this.ctx,
       journal: this.journal,
       builtins: builtinUnits,
-      binDir: this.paths.bin,
+      // The process provider's slot: its bin directories next on PATH, as /usr/bin would be.
+      binDir: [this.paths.bin, ...bins].join(":"),
       log: (message) => this.log(message),
       // With --root / the machine's own layer is still machineDir/root.
       unitRoot: this.root === "/" ? this.paths.root : this.root,
@@ -122,7 +152,10 @@ export class Agent {
     mkdirSync(this.root, { recursive: true });
     // /run is a tmpfs on a real machine: runtime units do not survive a reboot.
     rmSync(unitDirs(this.root).run, { recursive: true, force: true });
-    writeImageFiles(this.root, this.meta, this.opts.version);
+    writeImageFiles(this.root, this.meta);
+    this.slot = bootSlot(this.opts.machineDir, this.opts.version);
+    installReleaseFiles(this.root, this.slot, Boolean(this.opts.slotMounted));
+    this.log(`running ${this.slot.label} (release ${this.slot.version})`);
   }
 
   /** Serves agent.sock, boots, and resolves with the exit code once halted. */
@@ -149,6 +182,7 @@ export class Agent {
       if (!this.halting) await this.init.startImageUnits();
       if (!this.halting) this.state = "running";
       this.log(`boot finished: ${this.state}`);
+      if (this.state === "running") void this.confirmBoot();
     } catch (err) {
       if (!this.halting) {
         this.state = "failed";
@@ -200,9 +234,75 @@ export class Agent {
       this.log("halted");
       this.done(0);
     } else {
-      this.log("rebooting now");
+      const next = beginBoot(this.opts.machineDir, this.opts.version);
+      this.log(`rebooting now, into USR-${next.toUpperCase()}`);
       this.done(REBOOT_STATUS);
     }
+  }
+
+  /**
+   * coreos-setgoodroot: once the boot completed (boot-verdict.ts), marks
+   * the slot it runs good and remembers which cloud-config units were not
+   * active. A trial boot of a new slot that will not complete (a unit
+   * failed, or TRIAL_BOOT_MS passed) reboots, and the GPT rules then
+   * bring the machine back on the other slot.
+   */
+  private async confirmBoot(): Promise<void> {
+    const dir = this.opts.machineDir;
+    const trial = onTrial(dir, this.opts.version);
+    const known = knownInactive(dir);
+    const deadline = Date.now() + TRIAL_BOOT_MS;
+    for (let wait = 50; !this.halting; wait = Math.min(wait * 2, 1000)) {
+      const units = new Map(this.init.status().map((u) => [u.name, u]));
+      const started = [...this.cloudStarted].map((name) => ({
+        name,
+        active: units.get(name)?.active ?? "inactive",
+        reason: units.get(name)?.reason,
+      }));
+      const verdict = bootVerdict({
+        boot: this.state,
+        reason: this.reason,
+        started,
+        failedCommands: this.cloudFailed,
+        knownInactive: known,
+        trial,
+        etcd: this.ctx.etcd.role === "member" ? await this.etcdHealth() : undefined,
+      });
+      if (this.halting) return;
+      if (verdict.kind === "good") {
+        markBootGood(dir, this.opts.version);
+        saveKnownInactive(
+          dir,
+          started.filter((u) => u.active !== "active").map((u) => u.name),
+        );
+        this.log(`boot completed: ${this.slot.label} (release ${this.slot.version}) marked good`);
+        this.completed();
+        return;
+      }
+      if (trial && (verdict.kind === "bad" || Date.now() > deadline)) {
+        const why =
+          verdict.kind === "bad"
+            ? verdict.reason
+            : `not complete after ${TRIAL_BOOT_MS / 1000}s: ${verdict.reason}`;
+        void this.reboot(
+          `${this.slot.label} (release ${this.slot.version}) did not boot good: ${why}`,
+        );
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  /** Whether this machine's etcd member answers /health with true. */
+  private async etcdHealth(): Promise<{ healthy: true } | { healthy: false; reason: string }> {
+    const urls = this.ctx.etcdEndpoints?.() ?? [];
+    const answers = await Promise.all(urls.map((u) => health(u)));
+    if (answers.some((a) => "value" in a)) return { healthy: true };
+    const reasons = answers.map((a) => ("reason" in a ? a.reason : ""));
+    return {
+      healthy: false,
+      reason: `etcd is not healthy (${reasons.join("; ") || "no client URL"})`,
+    };
   }
 
   /**
@@ -227,6 +327,11 @@ export class Agent {
     for (const { unit, command } of applied.commands) {
       if (this.halting) return;
       const ok = await this.init.command(unit, command);
+      if (command !== "stop") {
+        this.cloudStarted.add(unit);
+        if (ok) this.cloudFailed.delete(unit);
+        else this.cloudFailed.add(unit);
+      }
       const how = ok ? "ok" : `failed (${this.init.unitState(unit).reason ?? "?"})`;
       this.log(`cloudinit: ${command} ${unit}: ${how}`);
     }
@@ -238,6 +343,9 @@ export class Agent {
       machineId: this.meta.machineId,
       boot: this.state,
       ...(this.reason ? { reason: this.reason } : {}),
+      version: this.slot.version,
+      slot: this.slot.label,
+      ...(this.ctx.updateStatus ? { updateStatus: this.ctx.updateStatus() } : {}),
       pid: process.pid,
       pids: this.init.pids(),
       units: this.init.status(),

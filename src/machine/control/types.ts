@@ -20,6 +20,12 @@ export interface MachineStatus {
   boot: BootState;
   /** Why the boot failed, when it did. */
   reason?: string;
+  /** The release this boot runs (the version its /usr slot holds). */
+  version?: string;
+  /** The /usr slot this boot runs: USR-A or USR-B. */
+  slot?: string;
+  /** update-engine's current operation (UPDATE_STATUS_*), while update-engine.service runs. */
+  updateStatus?: string;
   /** The agent's pid and every unit process it runs (so the host can tell nothing is orphaned). */
   pid: number;
   pids: number[];

@@ -18,6 +18,13 @@ export interface MachineContext {
   shoal: { argv: string[]; commands: string[] };
   /** Reboots the machine (locksmithd's logind Reboot): units stop in order, then the boot runs again. */
   reboot?: (why: string) => Promise<void>;
+  /**
+   * Settles once this boot completed (units cloud-config started are up,
+   * the etcd member is healthy) and its slot was marked good.
+   */
+  bootCompleted?: Promise<void>;
+  /** update-engine's current operation (UPDATE_STATUS_*), while update-engine.service runs. */
+  updateStatus?: () => string;
 }
 
 /** A unit this machine ships, as data: its unit file, and a last word on how its process runs. */

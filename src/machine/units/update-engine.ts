@@ -41,13 +41,16 @@ async function runUpdateEngine({ ctx, signal, log }: ServiceIO): Promise<void> {
       bootId: ctx.bootId ?? "",
       alias: ctx.hostname,
       now: Date.now,
+      bootCompleted: ctx.bootCompleted,
       log,
     },
     socketPath: paths.updateEngineSocket,
   });
+  ctx.updateStatus = () => daemon.engine.state.status;
   try {
     await untilAborted(signal);
   } finally {
+    ctx.updateStatus = undefined;
     await daemon.close();
   }
 }

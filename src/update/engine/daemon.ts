@@ -32,11 +32,14 @@ export async function startEngineDaemon(opts: {
   );
   const control = await serveControl(opts.socketPath, engine, scheduler, feed);
   scheduler.start();
+  const stopped = new AbortController();
+  void engine.reportBoot(stopped.signal);
   return {
     engine,
     scheduler,
     watchers: () => feed.listenerCount("status"),
     async close() {
+      stopped.abort();
       scheduler.stop();
       feed.removeAllListeners();
       await control.close();

@@ -21,7 +21,7 @@ import {
 import { compareVersions, digestFile, extractPayload, verifyRelease } from "../release/index.js";
 import { readUpdateSettings, type UpdateSettings } from "./config.js";
 import { type Http, type Prefs, type SlotDirs, TooLarge } from "./io.js";
-import { markInstalled, other } from "./slots.js";
+import { markInstalled, other, rebootOutcome } from "./slots.js";
 import { type EngineEvent, type EngineState, IDLE, next } from "./status.js";
 
 export const PREF_PREVIOUS_VERSION = "previous-version";
@@ -44,6 +44,11 @@ export interface EngineDeps {
   /** The machine's name, sent as `machinealias`. */
   alias?: string;
   now(): number;
+  /**
+   * Settles once this boot completed and its slot was marked good: the
+   * report of a reboot into a new release waits for it. Absent: at once.
+   */
+  bootCompleted?: Promise<void>;
   /** Every status change, as update_engine's StatusUpdate signal. */
   onStatus?(state: EngineState): void;
   log?(line: string): void;
@@ -69,12 +74,51 @@ class UpdateFailure extends Error {
 
 export class UpdateEngine {
   private current: EngineState;
+  /** What the installed update (PREF_UPDATE_COMPLETED) became at this boot, until reported. */
+  private readonly afterReboot: "booted" | "rolled-back" | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     const completed = deps.prefs.get(PREF_UPDATE_COMPLETED);
-    this.current = completed
-      ? { ...IDLE, status: "UPDATE_STATUS_UPDATED_NEED_REBOOT", newVersion: completed }
-      : IDLE;
+    const outcome = completed ? rebootOutcome(deps.slots.read(""), completed) : undefined;
+    this.afterReboot = outcome === "pending" ? undefined : outcome;
+    this.current =
+      completed && outcome === "pending"
+        ? { ...IDLE, status: "UPDATE_STATUS_UPDATED_NEED_REBOOT", newVersion: completed }
+        : IDLE;
+  }
+
+  /**
+   * The first word after the reboot an update asked for: event 3 with
+   * result 2 and `previousversion` once this boot into the new release
+   * completed, or, when its slot never booted good and the machine came
+   * back on the old one, event 3 with an error (the server then pauses
+   * the channel's rollout). The marker goes only once that is done, so a
+   * trial boot cut short still gets its failure reported from the old slot.
+   */
+  async reportBoot(signal?: AbortSignal): Promise<void> {
+    if (!this.afterReboot) return;
+    const s = readUpdateSettings(this.deps.readFile);
+    const version = this.deps.prefs.get(PREF_UPDATE_COMPLETED) ?? "";
+    if (this.afterReboot === "booted") {
+      await this.deps.bootCompleted;
+      if (signal?.aborted) return;
+      const previous = this.deps.prefs.get(PREF_PREVIOUS_VERSION) || "0.0.0.0";
+      const sent = await this.event(s, {
+        type: EventType.UpdateComplete,
+        result: EventResult.SuccessReboot,
+        previousVersion: previous,
+      });
+      if (sent) this.deps.prefs.set(PREF_PREVIOUS_VERSION, "");
+    } else {
+      this.deps.log?.(`${version} did not boot good; back on ${s.version}`);
+      await this.event(s, {
+        type: EventType.UpdateComplete,
+        result: EventResult.Error,
+        errorCode: ErrorCode.NewRootfsVerificationError,
+      });
+      this.deps.prefs.set(PREF_PREVIOUS_VERSION, "");
+    }
+    this.deps.prefs.delete(PREF_UPDATE_COMPLETED);
   }
 
   get state(): EngineState {
@@ -125,12 +169,14 @@ export class UpdateEngine {
     });
   }
 
-  /** Events are best effort, as upstream: a lost one is logged, never fatal. */
-  private async event(s: UpdateSettings, e: OmahaEvent): Promise<void> {
+  /** Events are best effort, as upstream: a lost one is logged, never fatal. Whether it got an answer. */
+  private async event(s: UpdateSettings, e: OmahaEvent): Promise<boolean> {
     try {
       await this.deps.http.post(s.server, this.request(s, { events: [e] }, false));
+      return true;
     } catch (err) {
       this.deps.log?.(`event ${e.type}/${e.result} not delivered: ${String(err)}`);
+      return false;
     }
   }
 

@@ -36,6 +36,7 @@ export {
   markInstalled,
   newSlotTable,
   other,
+  rebootOutcome,
   SLOT_LABEL,
   type SlotInfo,
   type SlotName,

@@ -74,3 +74,16 @@ export function chooseBoot(t: SlotTable): { slot: SlotName; table: SlotTable } |
   table.booted = slot;
   return { slot, table };
 }
+
+/**
+ * What became of an installed `version` as this boot sees the table:
+ * `booted` when this boot runs it, `rolled-back` when its slot ran out of
+ * tries without booting good (chooseBoot dropped it), `pending` while it
+ * waits for the reboot.
+ */
+export function rebootOutcome(t: SlotTable, version: string): "booted" | "rolled-back" | "pending" {
+  if (t[t.booted].version === version) return "booted";
+  const o = t[other(t.booted)];
+  if (o.version === version && o.priority === 0 && !o.successful) return "rolled-back";
+  return "pending";
+}

@@ -28,6 +28,11 @@ export const ErrorCode = {
   PayloadSizeMismatch: 11,
   PayloadVerification: 12,
   DownloadWriteError: 14,
+  /**
+   * Sent by shoal when a new /usr slot did not boot good and the machine
+   * came back on the old one (upstream has no code of its own for that).
+   */
+  NewRootfsVerificationError: 15,
   OmahaResponseInvalid: 34,
   PostinstallError: 5,
   /** Added to the HTTP status of a failed update check. */

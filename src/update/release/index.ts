@@ -1,3 +1,4 @@
+export { releaseFiles } from "./files.js";
 export {
   checkEntries,
   type Digest,
@@ -5,7 +6,6 @@ export {
   extractPayload,
   listArchive,
   packRelease,
-  releaseFiles,
   walkTree,
 } from "./payload.js";
 export { checkEntry, type EntryKind, type PayloadEntry } from "./rules.js";

@@ -18,6 +18,7 @@ import {
 import { dirname, join, relative } from "node:path";
 import * as tar from "tar";
 import { InputError } from "../../errors/index.js";
+import { releaseFiles } from "./files.js";
 import { checkEntry, type EntryKind, type PayloadEntry } from "./rules.js";
 
 const KINDS: Record<string, EntryKind> = {
@@ -112,22 +113,6 @@ export function digestFile(file: string): Promise<Digest> {
         resolve({ size, sha256: sha256.digest("base64"), sha1: sha1.digest("base64") }),
       );
   });
-}
-
-/** The release files a machine reads its version from, relative to /usr. */
-export function releaseFiles(version: string, appId: string): Record<string, string> {
-  return {
-    "lib/os-release": [
-      `NAME="Container Linux by CoreOS"`,
-      "ID=coreos",
-      `VERSION=${version}`,
-      `VERSION_ID=${version}`,
-      `BUILD_ID=shoal-${version}`,
-      `PRETTY_NAME="Container Linux by CoreOS ${version} (shoal)"`,
-      "",
-    ].join("\n"),
-    "share/coreos/release": `COREOS_RELEASE_VERSION=${version}\nCOREOS_RELEASE_BOARD=amd64-usr\nCOREOS_RELEASE_APPID=${appId}\n`,
-  };
 }
 
 /**

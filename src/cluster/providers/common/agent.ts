@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
-import { shoalArgv, waitFor } from "../../../host/index.js";
-import { connectMachine, machinePaths, unitDirs } from "../../../machine/index.js";
+import { packageVersion, shoalArgv, waitFor } from "../../../host/index.js";
+import { beginBoot, connectMachine, machinePaths, unitDirs } from "../../../machine/index.js";
 import { launcherArgv } from "./init.js";
 import {
   alive,
@@ -20,9 +20,34 @@ import type { ClusterPlan, MachineHostState, MachinePlan, Provider } from "./pro
  * how to start it, how to halt it, and how to tell its state from the host.
  */
 
-/** The agent's argv for a machine whose `/` is `root`. */
-export function agentArgv(machine: MachinePlan, root: string): string[] {
-  return [...shoalArgv(), "machine", "boot", "--dir", machine.dir, "--root", root];
+/**
+ * The agent's argv for a machine whose `/` is `root`; `slotMounted` when
+ * the launcher lays the active /usr slot over the machine's /usr.
+ */
+export function agentArgv(
+  machine: MachinePlan,
+  root: string,
+  options: { slotMounted?: boolean } = {},
+): string[] {
+  return [
+    ...shoalArgv(),
+    "machine",
+    "boot",
+    "--dir",
+    machine.dir,
+    "--root",
+    root,
+    ...(options.slotMounted ? ["--slot-mounted"] : []),
+  ];
+}
+
+/**
+ * Before a cold boot: the slot it runs (a new machine gets USR-A with the
+ * base release, shoal's own version); a reboot's next slot is the agent's
+ * to pick, as it exits.
+ */
+export function prepareBoot(machine: MachinePlan): void {
+  beginBoot(machine.dir, packageVersion());
 }
 
 /** The host variables a machine keeps: where programs are, and how text and time read. */

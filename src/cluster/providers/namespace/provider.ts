@@ -7,6 +7,7 @@ import {
   clearRunMarkers,
   launchMachine,
   ownUnitsDir,
+  prepareBoot,
   runningPid,
 } from "../common/agent.js";
 import { INIT_SCRIPT } from "../common/init.js";
@@ -86,13 +87,25 @@ export const namespaceProvider: Provider = {
     if (runningPid(machine) !== undefined) return;
     const ns = netnsName(cluster.id, machine.name);
     clearRunMarkers(machine);
+    prepareBoot(machine);
     const paths = machinePaths(machine.dir);
-    const { root: upper, overlayWork: work, merged } = paths;
+    const { root: upper, overlayWork: work, overlayWorkUsr: workUsr, merged } = paths;
     const units = ownUnitsDir(machine);
-    for (const d of [upper, work, merged, units]) mkdirSync(d, { recursive: true });
+    for (const d of [upper, work, workUsr, merged, units, `${upper}/usr`])
+      mkdirSync(d, { recursive: true });
     coreHome(upper);
     const { fstab } = paths;
-    writeFileSync(fstab, machineFstab({ upper, work, merged, machineDir: machine.dir }));
+    writeFileSync(
+      fstab,
+      machineFstab({
+        upper,
+        work,
+        workUsr,
+        merged,
+        machineDir: machine.dir,
+        slot: paths.activeSlot,
+      }),
+    );
     await launchMachine(
       machine,
       [
@@ -119,7 +132,7 @@ export const namespaceProvider: Provider = {
         fstab,
         merged,
         INIT_SCRIPT,
-        ...agentArgv(machine, "/"),
+        ...agentArgv(machine, "/", { slotMounted: true }),
       ],
       { env },
     );

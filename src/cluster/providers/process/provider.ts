@@ -5,6 +5,7 @@ import {
   agentLifecycle,
   clearRunMarkers,
   launchMachine,
+  prepareBoot,
   runningPid,
 } from "../common/agent.js";
 import { hostNetwork } from "../common/names.js";
@@ -30,6 +31,7 @@ export const processProvider: Provider = {
   async start(_cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
     if (runningPid(machine) !== undefined) return;
     clearRunMarkers(machine);
+    prepareBoot(machine);
     const { root } = machinePaths(machine.dir);
     mkdirSync(root, { recursive: true });
     await launchMachine(machine, agentArgv(machine, root), { env, cwd: machine.dir });
@@ -44,8 +46,11 @@ export const processProvider: Provider = {
   async cleanup(): Promise<void> {},
 
   exec(_cluster, machine, command, env): Promise<number> {
-    const home = coreHome(machinePaths(machine.dir).root);
-    const shell = shellEnv(machine, home, env.PATH ?? "", {
+    const paths = machinePaths(machine.dir);
+    const home = coreHome(paths.root);
+    // The slot's bin directories next, as the machine's /usr/bin would be (its units' PATH has them too).
+    const path = [`${paths.activeSlot}/bin`, `${paths.activeSlot}/sbin`, env.PATH ?? ""].join(":");
+    const shell = shellEnv(machine, home, path, {
       ...env,
       COREOS_PRIVATE_IPV4: machine.address,
       COREOS_PUBLIC_IPV4: machine.address,

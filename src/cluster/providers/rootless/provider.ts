@@ -4,6 +4,7 @@ import {
   agentLifecycle,
   clearRunMarkers,
   launchMachine,
+  prepareBoot,
   runningPid,
 } from "../common/agent.js";
 import { INIT_SCRIPT } from "../common/init.js";
@@ -70,6 +71,7 @@ export const rootlessProvider: Provider = {
   async start(cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
     if (runningPid(machine) !== undefined) return;
     clearRunMarkers(machine);
+    prepareBoot(machine);
     const { fstab, merged, upper, skeleton } = prepareRoot(cluster, machine);
     await launchMachine(
       machine,
