@@ -7,22 +7,21 @@ import { ETCD_UNITS } from "./index.js";
 
 /**
  * locksmithd inside the agent: update-engine's status from its control
- * socket (upstream: D-Bus), the machine's health and its reboot from the
- * agent's own socket (upstream: systemd and logind), the lock in the
- * machine's etcd. Its code (and etcd's gRPC client) loads when the unit
- * starts, not with the agent.
+ * socket (upstream: D-Bus), the reboot from the agent's own socket
+ * (upstream: logind), "back and healthy" when the agent says the boot
+ * completed (the one test coreos-setgoodroot's slot marking uses), the
+ * lock in the machine's etcd. Its code (and etcd's gRPC client) loads when
+ * the unit starts, not with the agent.
  */
 async function runLocksmithd({ ctx, env, signal, log }: ServiceIO): Promise<void> {
   const [
     { locksmithdConfig, runLocksmithd: run, openRebootLock, handOffLeadership },
     engine,
     agent,
-    etcd,
   ] = await Promise.all([
     import("../../update/locksmith/index.js"),
     import("../../update/engine/index.js"),
     import("../control/client.js"),
-    import("../../etcd/index.js"),
   ]);
   if (signal.aborted) return; // stopped while its code loaded
   const paths = machinePaths(ctx.machineDir);
@@ -35,6 +34,10 @@ async function runLocksmithd({ ctx, env, signal, log }: ServiceIO): Promise<void
   );
   const config = locksmithdConfig(env, { etcdRuns, defaultEndpoints: endpoints });
   const coordinator = inRoot(ctx.root, "/run/update-engine/coordinator.conf");
+  let completed = false;
+  void (ctx.bootCompleted ?? Promise.resolve()).then(() => {
+    completed = true;
+  });
 
   const code = await run(
     config,
@@ -45,11 +48,7 @@ async function runLocksmithd({ ctx, env, signal, log }: ServiceIO): Promise<void
       sleep: (ms, s) => sleep(ms, undefined, { signal: s }).catch(() => {}),
       updateEngine: engine.followStatus(paths.updateEngineSocket),
       openLock: openRebootLock,
-      async healthy() {
-        const st = await machine.status();
-        if (st.boot !== "running") return false;
-        return !memberUrl || "value" in (await etcd.health(memberUrl));
-      },
+      healthy: async () => completed,
       ...(memberUrl ? { handOffLeadership: () => handOffLeadership(memberUrl) } : {}),
       reboot: () => machine.reboot(),
       setState(state) {
