@@ -1,6 +1,7 @@
 /**
- * Rolling updates on a real 3-machine cluster (process provider, the
- * 2015 coreos-vagrant sample, real etcd members), driven as a user does:
+ * Rolling updates on a real cluster (process provider, the 2015
+ * coreos-vagrant sample, 3 real etcd members and a machine with an etcd
+ * proxy), driven as a user does:
  * `shoal updates publish`, `shoal updates check`, update.conf edited in a
  * machine, `locksmithctl` in a machine. update-engine installs, and
  * locksmithd (in each agent) takes the lock, hands off etcd leadership and
@@ -23,7 +24,9 @@ import {
   startWriter,
 } from "./rollout-watch.js";
 
-const NAMES = ["core-01", "core-02", "core-03"];
+const NAMES = ["core-01", "core-02", "core-03", "core-04"];
+/** 3 etcd members and core-04 with an etcd grpc-proxy, as machines beyond etcdSize get. */
+const SHOAL_YAML = "instances: 4\netcdSize: 3\nupdateChannel: stable\nprovider: process\n";
 const ROLLOUT_MS = 120_000;
 
 describe("rolling updates (process provider)", () => {
@@ -34,9 +37,12 @@ describe("rolling updates (process provider)", () => {
   const nextVersion = () => `1.${++minor}.0`;
 
   const running = async () => {
-    shared ??= newCluster("user-data.sample");
-    await shared.ok(["up", "--provider", "process", "--timeout", "90s"]);
-    urls = (await statusJson(shared)).map((m) => `http://${m.address}:2379`);
+    if (!shared) {
+      shared = newCluster("user-data.sample");
+      writeFileSync(join(shared.dir, "shoal.yaml"), SHOAL_YAML);
+    }
+    await shared.ok(["up", "--timeout", "90s"]);
+    urls = (await statusJson(shared)).slice(0, 3).map((m) => `http://${m.address}:2379`);
     return shared;
   };
   afterAll(async () => {
@@ -118,8 +124,8 @@ describe("rolling updates (process provider)", () => {
     }
     const history = await lockHistory(urls, from);
     expect(mostHolders(history)).toBe(1);
-    // Each machine took the lock once and gave it back: 3 locks, 3 unlocks.
-    expect(history.filter((v) => v.holders?.length === 1)).toHaveLength(3);
+    // Each machine took the lock once and gave it back.
+    expect(history.filter((v) => v.holders?.length === 1)).toHaveLength(NAMES.length);
     const ids = (await statusJson(c)).map((m) => m.machineId).sort();
     expect([...new Set(history.flatMap((v) => v.holders ?? []))].sort()).toEqual(ids);
 
@@ -130,12 +136,15 @@ describe("rolling updates (process provider)", () => {
       expect(journal).toMatch(
         /locksmithd starting currentOperation="UPDATE_STATUS_IDLE" strategy="etcd-lock"/,
       );
-      expect(journal).toMatch(/moved etcd leadership from|this etcd member is not the leader/);
+      // The proxy machine has no member to hand off.
+      if (name !== "core-04")
+        expect(journal).toMatch(/moved etcd leadership from|this etcd member is not the leader/);
       expect(journal).toContain("Reboot sent. Going to sleep.");
       expect(journal).toContain("Unlocked existing lock for this machine");
     }
     const machines = await statusJson(c);
-    expect(machines.every((m) => m.state === "running" && m.etcd?.health)).toBe(true);
+    expect(machines.map((m) => m.state)).toEqual(NAMES.map(() => "running"));
+    expect(machines.slice(0, 3).every((m) => m.etcd?.health)).toBe(true);
   }, 240_000);
 
   it("off stops at NEED_REBOOT; reboot then reboots without the lock", async () => {
@@ -166,7 +175,7 @@ describe("rolling updates (process provider)", () => {
     for (const name of NAMES) expect(await payloadSays(c, name)).toBe(version);
     // No machine touched the lock.
     expect(await lockHistory(urls, from)).toEqual([]);
-    await c.ok(["up", "--provider", "process", "--timeout", "90s"]);
+    await c.ok(["up", "--timeout", "90s"]);
   }, 240_000);
 
   it("etcd-lock with set-max 2 lets two machines go at once, never three", async () => {
@@ -227,4 +236,11 @@ describe("rolling updates (process provider)", () => {
     expect(osVersion(c, "core-02")).toBe(beta);
     expect(await payloadSays(c, "core-02")).toBe(beta);
   }, 240_000);
+
+  it("shoal reload of the proxy machine alone finds etcd's members through the others", async () => {
+    const c = await running();
+    const reloaded = await c.ok(["reload", "core-04", "--timeout", "60s"]);
+    expect(reloaded.stdout).toContain("core-04");
+    expect((await statusJson(c)).map((m) => m.state)).toEqual(NAMES.map(() => "running"));
+  }, 120_000);
 });
