@@ -89,6 +89,17 @@ export function beginBoot(machineDir: string, version: string): SlotName {
   return chosen.slot;
 }
 
+/**
+ * Where the launcher lays the slot over /usr: release files in the
+ * machine's own layer (an older shoal wrote them there) would hide the
+ * slot's, so they go. Run only while the machine is down (the layer is
+ * not mounted then).
+ */
+export function dropLayerReleaseFiles(machineDir: string): void {
+  for (const path of RELEASE_FILES)
+    rmSync(join(machinePaths(machineDir).root, "usr", path), { force: true });
+}
+
 /** The slot this boot runs, as beginBoot left it (a machine booted without one gets its slots now). */
 export function bootSlot(machineDir: string, version: string): BootSlot {
   const slots = ensureSlots(machineDir, version);

@@ -7,7 +7,7 @@
 export type { MachineMeta } from "../cloudconfig/index.js";
 export { type AgentOptions, runAgent } from "./agent/index.js";
 export { REBOOT_STATUS } from "./agent/reboot.js";
-export { beginBoot } from "./boot-slot.js";
+export { beginBoot, dropLayerReleaseFiles } from "./boot-slot.js";
 export { bootFinished, connectMachine } from "./control/client.js";
 export type { BootState, MachineClient, MachineStatus, UnitState } from "./control/types.js";
 export {

@@ -45,6 +45,7 @@ describe("a rootless machine's root", () => {
       merged: `${m}/merged`,
       unreadable: ["/var/lib/etcd"],
       binds: ["/home/me/my cluster/.shoal", "/opt/shoal"],
+      slot: `${m}/slots/active`,
     });
     const e = "/home/me/my\\040cluster/.shoal/machines/core-01";
     const layers = (dir: string) =>
@@ -69,5 +70,23 @@ describe("a rootless machine's root", () => {
       `/opt/shoal ${e}/merged/opt/shoal none bind,X-mount.mkdir 0 0`,
       "",
     ]);
+  });
+
+  it("lays the active /usr slot under the machine's layer when /usr is an overlay", () => {
+    const m = "/m";
+    const text = rootlessFstab({
+      hostDirs: ["usr"],
+      layers: { etc: "own", home: "own", run: "own", usr: "overlay", var: "own" },
+      splitChildren: {},
+      upper: `${m}/root`,
+      work: `${m}/overlay-work`,
+      merged: `${m}/merged`,
+      unreadable: [],
+      binds: [],
+      slot: `${m}/slots/active`,
+    });
+    expect(text).toContain(
+      `overlay /m/merged/usr overlay userxattr,lowerdir=/m/slots/active:/usr,upperdir=/m/root/usr,workdir=/m/overlay-work/usr 0 0\n`,
+    );
   });
 });

@@ -8,10 +8,14 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  chooseBoot,
   generateSigningKey,
   type Http,
+  markGood,
   PREF_PREVIOUS_VERSION,
+  PREF_UPDATE_COMPLETED,
   renderResponse,
+  UpdateEngine,
 } from "../../src/update/index.js";
 import { Owner } from "../discovery/helpers.js";
 import { shoal } from "../helpers/cli.js";
@@ -78,6 +82,64 @@ describe("update engine against the update server", () => {
     expect(restarted.engine.state.status).toBe("UPDATE_STATUS_IDLE");
     m.engine.reset();
     expect(m.engine.state.status).toBe("UPDATE_STATUS_IDLE");
+  });
+
+  it("after the reboot: 3/2 with previousversion once the boot completed; 3/0 and a paused rollout when it came back on the old slot", async () => {
+    const server = await updateServer(owner);
+    await server.publish("stable", "1.1.0");
+    const m = machine(owner, {
+      server: server.url,
+      version: "0.1.0",
+      group: "stable",
+      publicKey: server.publicKey,
+    });
+    expect((await m.engine.check(true)).outcome).toBe("updated");
+    /** The machine's next boot, as the agent counts it (GPT rules), running `version`. */
+    const reboot = (version: string) => {
+      m.slots.write(chooseBoot(m.slots.read("0.1.0"))?.table as never);
+      writeFileSync(
+        join(m.root, "usr/share/coreos/release"),
+        `COREOS_RELEASE_VERSION=${version}\nCOREOS_RELEASE_BOARD=amd64-usr\n`,
+      );
+    };
+    reboot("1.1.0");
+    let complete = () => {};
+    const bootCompleted = new Promise<void>((resolve) => {
+      complete = resolve;
+    });
+    const onB = new UpdateEngine({ ...m.deps, bootCompleted });
+    expect(onB.state.status).toBe("UPDATE_STATUS_IDLE");
+    const reported = onB.reportBoot();
+    // A check before the boot completed does not claim the reboot went well.
+    expect((await onB.check()).outcome).toBe("noupdate");
+    expect((await server.status())[0]).toMatchObject({ version: "1.1.0", newVersion: "1.1.0" });
+    // The agent's coreos-setgoodroot, then the word that the boot completed.
+    m.slots.write(markGood(m.slots.read("0.1.0")));
+    complete();
+    await reported;
+    expect((await server.status())[0]).toMatchObject({
+      version: "1.1.0",
+      status: "UPDATE_STATUS_IDLE",
+      newVersion: "",
+    });
+    expect(m.prefs.get(PREF_UPDATE_COMPLETED)).toBeUndefined();
+
+    // The next release's slot (USR-A now) never boots good: two boots later the machine is back on B.
+    await server.publish("stable", "1.2.0");
+    expect((await onB.check(true)).outcome).toBe("updated");
+    reboot("1.2.0");
+    reboot("1.1.0");
+    const back = new UpdateEngine(m.deps);
+    await back.reportBoot();
+    expect((await server.status())[0]).toMatchObject({
+      version: "1.1.0",
+      lastError: "error code 15 (NewRootfsVerificationError) updating to 1.2.0",
+    });
+    const channels = JSON.parse(
+      (await shoal(["updates", "channels", "--store", server.store, "-o", "json"])).stdout,
+    );
+    expect(channels[0]).toMatchObject({ channel: "stable", paused: true });
+    expect(m.prefs.get(PREF_UPDATE_COMPLETED)).toBeUndefined();
   });
 
   it("re-reads GROUP before every check and follows the new channel", async () => {

@@ -1,4 +1,8 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { machinePaths } from "../../machine/index.js";
 import { runningPid } from "../providers/index.js";
+import { bornWith } from "../update-server.js";
 import type { Step } from "./context.js";
 
 /**
@@ -25,6 +29,16 @@ export const startMachines: Step = {
         },
       });
     }
+    // A machine booting for the first time gets its channel's published release in USR-A.
+    const newborn = starting.filter(
+      (m) => !existsSync(join(machinePaths(m.dir).slots, "slots.json")),
+    );
+    const release =
+      newborn.length > 0 && ctx.updates
+        ? // A store that cannot be read leaves them the base release; the engine updates them later.
+          (await ctx.updates.releases.catch(() => undefined))?.get(ctx.spec.updateChannel)
+        : undefined;
+    if (release) await Promise.all(newborn.map((m) => bornWith(m.dir, release)));
     // Wait for every start to settle, so a failure never leaves one half-made.
     const results = await Promise.allSettled(
       starting.map((m) => provider.start(plan, m, ctx.options.env)),

@@ -75,7 +75,7 @@ class UpdateFailure extends Error {
 export class UpdateEngine {
   private current: EngineState;
   /** What the installed update (PREF_UPDATE_COMPLETED) became at this boot, until reported. */
-  private readonly afterReboot: "booted" | "rolled-back" | undefined;
+  private afterReboot: "booted" | "rolled-back" | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     const completed = deps.prefs.get(PREF_UPDATE_COMPLETED);
@@ -119,6 +119,7 @@ export class UpdateEngine {
       this.deps.prefs.set(PREF_PREVIOUS_VERSION, "");
     }
     this.deps.prefs.delete(PREF_UPDATE_COMPLETED);
+    this.afterReboot = undefined;
   }
 
   get state(): EngineState {
@@ -192,7 +193,8 @@ export class UpdateEngine {
     if (this.current.status !== "UPDATE_STATUS_IDLE")
       return { outcome: "skipped", httpStatus: 0, pollIntervalS: 0 };
     this.move({ kind: "check", at: Math.floor(this.deps.now() / 1000) });
-    const previous = this.deps.prefs.get(PREF_PREVIOUS_VERSION) || "0.0.0.0";
+    // Until reportBoot said how the reboot went, a check must not claim it went well.
+    const previous = (!this.afterReboot && this.deps.prefs.get(PREF_PREVIOUS_VERSION)) || "0.0.0.0";
     const body = this.request(
       s,
       {
@@ -220,7 +222,7 @@ export class UpdateEngine {
         error: `cannot reach ${s.server}: ${String(err)}`,
       };
     }
-    this.deps.prefs.set(PREF_PREVIOUS_VERSION, "");
+    if (!this.afterReboot) this.deps.prefs.set(PREF_PREVIOUS_VERSION, "");
     const reading = answer.status === 200 ? readResponse(answer.body) : undefined;
     if (!reading || reading.kind === "invalid") {
       this.move({ kind: "noupdate" });

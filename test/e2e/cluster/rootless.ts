@@ -64,6 +64,12 @@ ps -o stat= -p "$p"`,
       );
       expect(reaped).toBe("reaped");
 
+      // The release is the running /usr slot's (USR-A, the base release: shoal's version).
+      const version = JSON.parse(
+        readFileSync(new URL("../../../package.json", import.meta.url), "utf8"),
+      ).version as string;
+      expect(await sh("cat /etc/os-release")).toContain(`\nVERSION_ID=${version}\n`);
+
       // /usr is writable for the update slots, in the machine's own layer only.
       await sh("mkdir -p /usr/lib/shoal-slot && echo a > /usr/lib/shoal-slot/file");
       expect(

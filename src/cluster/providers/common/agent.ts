@@ -1,7 +1,13 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { packageVersion, shoalArgv, waitFor } from "../../../host/index.js";
-import { beginBoot, connectMachine, machinePaths, unitDirs } from "../../../machine/index.js";
+import {
+  beginBoot,
+  connectMachine,
+  dropLayerReleaseFiles,
+  machinePaths,
+  unitDirs,
+} from "../../../machine/index.js";
 import { launcherArgv } from "./init.js";
 import {
   alive,
@@ -44,10 +50,11 @@ export function agentArgv(
 /**
  * Before a cold boot: the slot it runs (a new machine gets USR-A with the
  * base release, shoal's own version); a reboot's next slot is the agent's
- * to pick, as it exits.
+ * to pick, as it exits. `slotMounted`: the launcher lays it over /usr.
  */
-export function prepareBoot(machine: MachinePlan): void {
+export function prepareBoot(machine: MachinePlan, options: { slotMounted?: boolean } = {}): void {
   beginBoot(machine.dir, packageVersion());
+  if (options.slotMounted) dropLayerReleaseFiles(machine.dir);
 }
 
 /** The host variables a machine keeps: where programs are, and how text and time read. */

@@ -87,7 +87,7 @@ export const namespaceProvider: Provider = {
     if (runningPid(machine) !== undefined) return;
     const ns = netnsName(cluster.id, machine.name);
     clearRunMarkers(machine);
-    prepareBoot(machine);
+    prepareBoot(machine, { slotMounted: true });
     const paths = machinePaths(machine.dir);
     const { root: upper, overlayWork: work, overlayWorkUsr: workUsr, merged } = paths;
     const units = ownUnitsDir(machine);

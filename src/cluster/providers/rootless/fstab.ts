@@ -60,6 +60,11 @@ export interface RootlessRoot {
   unreadable: readonly string[];
   /** Host paths the machine sees at the same place: the cluster's .shoal/, shoal itself. */
   binds: readonly string[];
+  /**
+   * The /usr slot this boot runs (slots/active), laid under the machine's
+   * layer when /usr is an overlay; a split /usr leaves it out.
+   */
+  slot: string;
 }
 
 /**
@@ -72,12 +77,12 @@ export interface RootlessRoot {
  * /etc/systemd/system only, and the binds (created where missing).
  */
 export function rootlessFstab(root: RootlessRoot): string {
-  const { hostDirs, layers, splitChildren, upper, work, merged, unreadable, binds } = root;
+  const { hostDirs, layers, splitChildren, upper, work, merged, unreadable, binds, slot } = root;
   const overlay = (path: string): FstabEntry => [
     "overlay",
     `${merged}${path}`,
     "overlay",
-    `userxattr,lowerdir=${path},upperdir=${upper}${path},workdir=${work}${path}`,
+    `userxattr,lowerdir=${path === "/usr" ? `${slot}:` : ""}${path},upperdir=${upper}${path},workdir=${work}${path}`,
   ];
   const layered = new Set<string>(LAYERED);
   const entries: FstabEntry[] = [];

@@ -71,8 +71,8 @@ export const rootlessProvider: Provider = {
   async start(cluster: ClusterPlan, machine: MachinePlan, env: NodeJS.ProcessEnv): Promise<void> {
     if (runningPid(machine) !== undefined) return;
     clearRunMarkers(machine);
-    prepareBoot(machine);
-    const { fstab, merged, upper, skeleton } = prepareRoot(cluster, machine);
+    const { fstab, merged, upper, skeleton, slotMounted } = prepareRoot(cluster, machine);
+    prepareBoot(machine, { slotMounted });
     await launchMachine(
       machine,
       [
@@ -91,7 +91,7 @@ export const rootlessProvider: Provider = {
         INIT_SCRIPT,
         upper,
         skeleton,
-        ...agentArgv(machine, "/"),
+        ...agentArgv(machine, "/", { slotMounted }),
       ],
       { env },
     );

@@ -63,7 +63,7 @@ export function overlayWork(machine: MachinePlan): string {
 export function prepareRoot(
   cluster: ClusterPlan,
   machine: MachinePlan,
-): { fstab: string; merged: string; upper: string; skeleton: string } {
+): { fstab: string; merged: string; upper: string; skeleton: string; slotMounted: boolean } {
   const upper = machinePaths(machine.dir).root;
   const work = overlayWork(machine);
   const merged = join(machine.dir, "merged");
@@ -106,9 +106,10 @@ export function prepareRoot(
       merged,
       unreadable,
       binds,
+      slot: machinePaths(machine.dir).activeSlot,
     }),
   );
-  return { fstab, merged, upper, skeleton };
+  return { fstab, merged, upper, skeleton, slotMounted: layers.usr === "overlay" };
 }
 
 let walked: { key: string; dirs: string[]; unreadable: string[] } | undefined;
