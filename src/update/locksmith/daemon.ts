@@ -14,8 +14,8 @@ import { msUntilWindow, nextWindow } from "./window.js";
 export const UPDATED_NEED_REBOOT = "UPDATE_STATUS_UPDATED_NEED_REBOOT";
 const INITIAL_INTERVAL_MS = 5_000;
 const MAX_INTERVAL_MS = 5 * 60_000;
-// Short: the next machine waits for this one's release.
-const HEALTH_POLL_MS = 250;
+// Short, as io.healthy() is cheap: the next machine waits for this one's release.
+const HEALTH_POLL_MS = 50;
 
 /** What locksmithd reads of update_engine: GetStatus and the StatusUpdate signal. */
 export interface UpdateStatusSource {
