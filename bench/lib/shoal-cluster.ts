@@ -16,8 +16,8 @@ export const RAFT = { heartbeatMs: 10, electionMs: 100 };
 
 export interface BenchCluster {
   dir: string;
-  /** `shoal ARGS` in the cluster directory; rejects with the output unless it exits 0. */
-  shoal(args: string[]): Promise<void>;
+  /** `shoal ARGS` in the cluster directory: its output; rejects with it unless it exits 0. */
+  shoal(args: string[]): Promise<string>;
   remove(): Promise<void>;
 }
 
@@ -76,7 +76,7 @@ export function benchCluster(
         child.on("error", reject);
         child.on("close", (code) =>
           code === 0
-            ? resolve()
+            ? resolve(output)
             : reject(new Error(`shoal ${args.join(" ")} exited ${code}:\n${output}`)),
         );
       });

@@ -145,7 +145,13 @@ describe("shoal machine boot (process provider layout)", () => {
     expect((await inMachine(m.dir, ["systemctl", "status", "nope"])).code).toBe(4);
     const units = await inMachine(m.dir, ["systemctl", "--no-pager"]); // list-units by default
     expect(units.stdout).toMatch(/^etcd2\.service\s+loaded\s+active\s+running/m);
-    expect(units.stdout).not.toMatch(/^locksmithd\.service/m);
+    // locksmithd runs in the agent, waiting for update-engine to need a reboot.
+    expect(units.stdout).toMatch(/^locksmithd\.service\s+loaded\s+active\s+running/m);
+    await waitFor("locksmithd to read update-engine's status", async () =>
+      (await inMachine(m.dir, ["journalctl", "-u", "locksmithd"])).stdout.includes(
+        'locksmithd starting currentOperation="UPDATE_STATUS_IDLE" strategy="etcd-lock"',
+      ),
+    );
     const j = await inMachine(m.dir, ["journalctl", "-u", "etcd2", "-n", "2"]);
     expect(j.stdout.trimEnd().split("\n")).toHaveLength(2);
     expect(j.stdout).toMatch(/^\S+Z core-201 etcd2\.service\[\d+\]: /);

@@ -168,12 +168,13 @@ async function readiness(ctx: UpContext, boots: BootWatch, seen: Seen): Promise<
     for (const name of booted) ctx.progress.machine(name, "booted and ready", "done");
     return { ready: booted.size === ctx.plan.machines.length, booted, members: [] };
   }
+  // The cluster's other machines last: a reload of proxies alone asks a member through them.
+  const others = (ctx.previous?.machines ?? []).filter(
+    (m) => !ctx.plan.machines.some((p) => p.name === m.name),
+  );
   const list =
     seen.members ??
-    (await memberList(
-      ctx.plan.machines.filter((m) => booted.has(m.name)),
-      seen,
-    ));
+    (await memberList([...ctx.plan.machines.filter((m) => booted.has(m.name)), ...others], seen));
   const full = list.length >= ctx.spec.etcdSize;
   // A member that has not published yet is listed without client URLs: ask again later.
   if (full && list.every((mem) => mem.clientURLs.length > 0)) seen.members = list;
@@ -208,7 +209,10 @@ async function readiness(ctx: UpContext, boots: BootWatch, seen: Seen): Promise<
 }
 
 /** The member list as the first answering machine sees it; why the others did not answer goes to seen.why. */
-async function memberList(machines: MachinePlan[], seen: Seen): Promise<EtcdMember[]> {
+async function memberList(
+  machines: ReadonlyArray<{ name: string; address: string }>,
+  seen: Seen,
+): Promise<EtcdMember[]> {
   for (const m of machines) {
     let url = seen.clientUrls.get(m.name);
     if (url === undefined) {

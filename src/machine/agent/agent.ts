@@ -253,7 +253,8 @@ export class Agent {
     const trial = onTrial(dir, this.opts.version);
     const known = knownInactive(dir);
     const deadline = Date.now() + TRIAL_BOOT_MS;
-    for (let wait = 50; !this.halting; wait = Math.min(wait * 2, 1000)) {
+    // Polled often: in a rolling update the next machine waits for this verdict.
+    for (let wait = 50; !this.halting; wait = Math.min(wait * 2, 200)) {
       const units = new Map(this.init.status().map((u) => [u.name, u]));
       const started = [...this.cloudStarted].map((name) => ({
         name,

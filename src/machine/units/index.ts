@@ -2,7 +2,7 @@ import type { BuiltinUnit } from "./context.js";
 import { etcdService } from "./etcd.js";
 import { etcd2Service } from "./etcd2.js";
 import { fleetService } from "./fleet.js";
-import { locksmithdService } from "./shoal-services.js";
+import { locksmithdService } from "./locksmithd.js";
 import { targetUnits } from "./targets.js";
 import { updateEngineService } from "./update-engine.js";
 

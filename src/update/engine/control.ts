@@ -95,22 +95,29 @@ export function serveControl(
   });
 }
 
-/** Sends one request; calls `onReply` for each reply line until the daemon closes the connection. */
+/**
+ * Sends one request; calls `onReply` for each reply line until the daemon
+ * closes the connection, and `onSent` once the request is on its way.
+ */
 export function callControl(
   socketPath: string,
   req: ControlRequest,
   onReply: (r: ControlReply) => void,
   signal?: AbortSignal,
+  onSent?: () => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(socketPath);
     let buffer = "";
-    signal?.addEventListener("abort", () => {
+    const onAbort = () => {
       socket.destroy();
       resolve();
-    });
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    // Callers that reconnect with one signal must not pile up listeners on it.
+    socket.on("close", () => signal?.removeEventListener("abort", onAbort));
     socket.setEncoding("utf8");
-    socket.on("connect", () => socket.write(`${JSON.stringify(req)}\n`));
+    socket.on("connect", () => socket.write(`${JSON.stringify(req)}\n`, () => onSent?.()));
     socket.on("data", (chunk: string) => {
       buffer += chunk;
       for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {

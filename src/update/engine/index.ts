@@ -16,6 +16,7 @@ export {
   PREF_UPDATE_COMPLETED,
   UpdateEngine,
 } from "./engine.js";
+export { followStatus, type StatusFollower } from "./follow.js";
 export { fetchHttp, type Http, Prefs, SlotDirs } from "./io.js";
 export {
   firstCheck,

@@ -14,7 +14,8 @@ import { msUntilWindow, nextWindow } from "./window.js";
 export const UPDATED_NEED_REBOOT = "UPDATE_STATUS_UPDATED_NEED_REBOOT";
 const INITIAL_INTERVAL_MS = 5_000;
 const MAX_INTERVAL_MS = 5 * 60_000;
-const HEALTH_POLL_MS = 1_000;
+// Short, as io.healthy() is cheap: the next machine waits for this one's release.
+const HEALTH_POLL_MS = 50;
 
 /** What locksmithd reads of update_engine: GetStatus and the StatusUpdate signal. */
 export interface UpdateStatusSource {
@@ -109,8 +110,8 @@ export async function runLocksmithd(
 
     if (usesLock) {
       const held = await takeLock(config, io, signal);
+      if (signal.aborted) return 0; // stopped while it waited: not a failure
       if (held === "failed") return 1;
-      if (signal.aborted) return 0;
     }
     if (io.handOffLeadership) {
       try {
@@ -149,8 +150,13 @@ async function rebootNeeded(
   });
   const onAbort = () => resolveSeen(false);
   signal.addEventListener("abort", onAbort, { once: true });
+  // A signal aborted before the listener was added never calls it.
+  if (signal.aborted) onAbort();
   try {
-    const op = await ue.current();
+    const asked = ue.current();
+    asked.catch(() => {}); // when the wait ends first, a late failure of the ask is moot
+    const op = await Promise.race([asked, seen.then(() => undefined)]);
+    if (op === undefined) return await seen;
     started(op);
     if (op === UPDATED_NEED_REBOOT) return true;
     return await seen;
@@ -232,17 +238,21 @@ async function takeLock(
     const feed = await lock.changes();
     try {
       let interval = INITIAL_INTERVAL_MS;
+      let woken = false;
       while (!signal.aborted) {
         try {
           await lock.lock(io.machineId);
           return "held";
         } catch (err) {
           if ((err as SemaphoreError).refusal === "holder-exists") return "held";
-          interval = Math.min(interval * 2, MAX_INTERVAL_MS);
+          // Backoff counts waits that ran out, not wake-ups by a change of the key.
+          if (!woken) interval = Math.min(interval * 2, MAX_INTERVAL_MS);
           io.log(
             `Failed to acquire lock: ${etcdErrorText(err)}. Retrying in ${goDuration(interval)}.`,
           );
+          const waited = io.now().getTime();
           await feed.next(interval, signal);
+          woken = io.now().getTime() - waited < interval;
         }
       }
       return "failed";

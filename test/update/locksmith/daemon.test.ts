@@ -263,6 +263,39 @@ describe("locksmithd's flow", () => {
     expect(await done).toBe(0);
   });
 
+  it("etcd-lock: a change of the key that frees no slot wakes it without growing the backoff", async () => {
+    const h = harness({ op: UPDATED_NEED_REBOOT, sem: lock(newSemaphore(), "other") });
+    const open = h.io.openLock.bind(h.io);
+    let churn = 1;
+    h.io.openLock = async (conn) => {
+      const real = await open(conn);
+      return {
+        ...real,
+        async lock(id) {
+          try {
+            await real.lock(id);
+          } catch (err) {
+            // Meanwhile the holder gives its slot back and takes it again: two changes, no slot.
+            if (churn-- > 0) {
+              await real.unlock("other");
+              await real.lock("other");
+            }
+            throw err;
+          }
+        },
+      };
+    };
+    const done = h.run(config({}));
+    await until(() => h.sleeps.length >= 2, "two timed-out waits");
+    expect(h.log.filter((l) => l.startsWith("Failed to acquire lock"))).toEqual([
+      "Failed to acquire lock: semaphore is at 0. Retrying in 10s.",
+      "Failed to acquire lock: semaphore is at 0. Retrying in 10s.",
+      "Failed to acquire lock: semaphore is at 0. Retrying in 20s.",
+    ]);
+    h.abort.abort();
+    expect(await done).toBe(0);
+  });
+
   it("etcd-lock: after the reboot, gives the slot back only once the machine is healthy", async () => {
     const h = harness({ sem: lock(setMax(newSemaphore(), 2), ID) });
     h.setHealthy(false);
@@ -316,6 +349,18 @@ describe("locksmithd's flow", () => {
     const polls = h.sleeps.length;
     await new Promise((r) => setImmediate(r));
     expect(h.sleeps.length).toBe(polls);
+  });
+
+  it("stops at once while update_engine has not answered yet, even when stopped before it began", async () => {
+    for (const early of [true, false]) {
+      const h = harness();
+      h.io.updateEngine.current = () => new Promise<string>(() => {}); // never answers
+      if (early) h.abort.abort();
+      const ran = h.run(config({ REBOOT_STRATEGY: "reboot" }));
+      if (!early) h.abort.abort();
+      expect(await ran).toBe(0);
+      expect(h.events).toEqual([]);
+    }
   });
 
   it("waits for the reboot window before taking the lock", async () => {
