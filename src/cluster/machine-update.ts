@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { inRoot, machinePaths } from "../machine/index.js";
+import { existsSync, readFileSync } from "node:fs";
+import { inRoot, type MachineStatus, machinePaths } from "../machine/index.js";
 import type { MachinePlan } from "./providers/index.js";
 
 /** What a machine runs and what its update-engine is doing, as the host reads them. */
@@ -16,8 +16,6 @@ export interface MachineUpdate {
   newVersion?: string;
 }
 
-const ASK_TIMEOUT_MS = 1_000;
-
 function readText(path: string): string | undefined {
   try {
     return readFileSync(path, "utf8");
@@ -27,43 +25,36 @@ function readText(path: string): string | undefined {
 }
 
 /**
- * The machine's release files and slot table in its directory, and, when
- * `running`, its update-engine's status through the control socket (as
- * `update_engine_client -status` inside it asks). The one place the host
- * reads these, so that a later source (the agent's own status) replaces
- * only this. Undefined for a machine that was never created.
+ * The channel from the machine's update.conf (in its own layer, which the
+ * host sees), and what it runs: from its agent's status answer while it
+ * runs (the slot it booted, the release that slot holds, update-engine's
+ * state), else from its slot table. The one place the host reads these.
+ * Undefined for a machine that was never created.
  */
 export async function machineUpdate(
   machine: MachinePlan,
-  running: boolean,
+  agent: MachineStatus | undefined,
 ): Promise<MachineUpdate | undefined> {
-  const { callControl, NO_VERSION, readUpdateSettings, SlotDirs } = await import(
-    "../update/engine/index.js"
-  );
+  const { readUpdateSettings, SlotDirs } = await import("../update/engine/index.js");
   const paths = machinePaths(machine.dir);
-  const read = (path: string) => readText(inRoot(paths.root, path));
-  if (read("/usr/share/coreos/release") === undefined) return undefined;
-  const settings = readUpdateSettings(read);
-  const report: MachineUpdate = { channel: settings.group, version: settings.version };
-  try {
-    report.slot = new SlotDirs(paths.slots).read(settings.version).booted === "b" ? "B" : "A";
-  } catch {
-    // A damaged slots.json: the slot is left out rather than guessed.
+  const settings = readUpdateSettings((path) => readText(inRoot(paths.root, path)));
+  const channel = settings.group;
+  if (agent?.version && agent.slot) {
+    return {
+      channel,
+      version: agent.version,
+      slot: agent.slot === "USR-B" ? "B" : "A",
+      ...(agent.updateStatus ? { updateStatus: agent.updateStatus } : {}),
+      ...(agent.newVersion ? { newVersion: agent.newVersion } : {}),
+    };
   }
-  if (!running) return report;
+  if (!existsSync(paths.slots)) return undefined;
   try {
-    await callControl(
-      paths.updateEngineSocket,
-      { op: "status" },
-      (r) => {
-        if (!("state" in r)) return;
-        report.updateStatus = r.state.status;
-        if (r.state.newVersion !== NO_VERSION) report.newVersion = r.state.newVersion;
-      },
-      AbortSignal.timeout(ASK_TIMEOUT_MS),
-    );
+    const table = new SlotDirs(paths.slots).read(settings.version);
+    const slot = table.booted === "b" ? "B" : "A";
+    return { channel, version: table[table.booted].version, slot };
   } catch {
-    // update-engine not started yet (it starts at the end of the boot) or restarting.
+    // A damaged slot table: the release files say what ran, the slot is left out.
+    return { channel, version: settings.version };
   }
-  return report;
 }

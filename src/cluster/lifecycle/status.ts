@@ -59,11 +59,11 @@ export async function status(
         report.machineId = m.machineId;
         report.updateChannel = state?.updateChannel;
       }
-      const [update, agent, url] = await Promise.all([
-        created ? machineUpdate(m, st === "running") : undefined,
+      const [agent, url] = await Promise.all([
         st === "running" ? agentStatus(m) : undefined,
         st === "running" ? findClientUrl(m.address) : undefined,
       ]);
+      const update = created ? await machineUpdate(m, agent) : undefined;
       // The channel the machine follows: its update.conf, which a user may edit inside it.
       if (update) {
         const { channel, ...rest } = update;

@@ -339,6 +339,16 @@ export class Agent {
     }
   }
 
+  /** update-engine's status and new version, in the status answer's fields, while it runs. */
+  private updateState(): Pick<MachineStatus, "updateStatus" | "newVersion"> {
+    const state = this.ctx.updateState?.();
+    if (!state) return {};
+    return {
+      updateStatus: state.status,
+      ...(state.newVersion ? { newVersion: state.newVersion } : {}),
+    };
+  }
+
   status(): MachineStatus {
     return {
       hostname: this.meta.hostname,
@@ -347,7 +357,7 @@ export class Agent {
       ...(this.reason ? { reason: this.reason } : {}),
       version: this.slot.version,
       slot: this.slot.label,
-      ...(this.ctx.updateStatus ? { updateStatus: this.ctx.updateStatus() } : {}),
+      ...this.updateState(),
       pid: process.pid,
       pids: this.init.pids(),
       units: this.init.status(),

@@ -26,6 +26,8 @@ export interface MachineStatus {
   slot?: string;
   /** update-engine's current operation (UPDATE_STATUS_*), while update-engine.service runs. */
   updateStatus?: string;
+  /** The version update-engine downloaded or is getting, if any. */
+  newVersion?: string;
   /** The agent's pid and every unit process it runs (so the host can tell nothing is orphaned). */
   pid: number;
   pids: number[];

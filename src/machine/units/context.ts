@@ -29,8 +29,8 @@ export interface MachineContext {
    * the etcd member is healthy) and its slot was marked good.
    */
   bootCompleted?: Promise<void>;
-  /** update-engine's current operation (UPDATE_STATUS_*), while update-engine.service runs. */
-  updateStatus?: () => string;
+  /** update-engine's current operation (UPDATE_STATUS_*) and the version it got or is getting, while update-engine.service runs. */
+  updateState?: () => { status: string; newVersion?: string };
 }
 
 /** A unit this machine ships, as data: its unit file, and a last word on how its process runs. */

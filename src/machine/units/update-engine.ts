@@ -18,7 +18,7 @@ function readText(path: string): string | undefined {
  * engine's code is loaded when the unit starts, not with the agent.
  */
 async function runUpdateEngine({ ctx, signal, log }: ServiceIO): Promise<void> {
-  const { fetchHttp, Prefs, SlotDirs, startEngineDaemon } = await import(
+  const { fetchHttp, NO_VERSION, Prefs, SlotDirs, startEngineDaemon } = await import(
     "../../update/engine/index.js"
   );
   const paths = machinePaths(ctx.machineDir);
@@ -39,11 +39,14 @@ async function runUpdateEngine({ ctx, signal, log }: ServiceIO): Promise<void> {
     },
     socketPath: paths.updateEngineSocket,
   });
-  ctx.updateStatus = () => daemon.engine.state.status;
+  ctx.updateState = () => {
+    const { status, newVersion } = daemon.engine.state;
+    return newVersion === NO_VERSION ? { status } : { status, newVersion };
+  };
   try {
     await untilAborted(signal);
   } finally {
-    ctx.updateStatus = undefined;
+    ctx.updateState = undefined;
     await daemon.close();
   }
 }
