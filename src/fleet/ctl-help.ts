@@ -1,5 +1,5 @@
 import { editDistance } from "../cloudconfig/index.js";
-import { tabwrite } from "./format.js";
+import { tabwrite } from "../host/index.js";
 import { machinesTable, unitFilesTable, unitsTable } from "./lists.js";
 import { DEFAULT_PREFIX, FLEET_VERSION } from "./registry.js";
 

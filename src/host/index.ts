@@ -7,5 +7,6 @@ export { isDebianLike, osRelease } from "./os-release.js";
 export { stateDir } from "./paths.js";
 export { type Privileges, privileges } from "./privileges.js";
 export { packageRoot, packageVersion, shoalArgv } from "./self.js";
+export { tabwrite } from "./tabwriter.js";
 export { untilAborted, waitFor } from "./wait.js";
 export { which } from "./which.js";

@@ -7,8 +7,8 @@ import {
   selectFields,
   type Table,
   tabulate,
-  tabwrite,
 } from "../../src/fleet/format.js";
+import { tabwrite } from "../../src/host/index.js";
 
 describe("fleetctl tables", () => {
   it("pads with tabs to 8-column stops as Go's tabwriter does", () => {

@@ -3,9 +3,10 @@
  * locksmith's flags, words and exit codes, against the reboot lock in the
  * cluster's etcd v3.
  */
+
+import { tabwrite } from "../../host/index.js";
 import { type GoFlag, goFlagDefaults, goFlagsFromEnv, parseGoFlags } from "./go-flags.js";
 import { etcdErrorText, type LockConnection, openRebootLock, type RebootLock } from "./store.js";
-import { tabwrite } from "./tabwriter.js";
 
 export const LOCKSMITHCTL_VERSION = "0.6.2+shoal";
 export const DEFAULT_ENDPOINTS = ["http://127.0.0.1:2379", "http://127.0.0.1:4001"];
