@@ -1,4 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --optimize-for-size
+// --optimize-for-size: V8's small-heap settings (a young generation that stays small, less
+// inlining). A long-running `shoal dashboard` then peaks tens of MB lower (bench/dashboard);
+// short commands do not notice. Agents and servers that shoal starts itself get their
+// flags where they are spawned (cluster/providers/common/agent.ts).
 import { agentBootArgs } from "./agent-entry.js";
 import { processIO } from "./io.js";
 

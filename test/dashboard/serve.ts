@@ -32,15 +32,12 @@ export function serveDashboard(
   env: NodeJS.ProcessEnv,
   extra: string[] = [],
 ): Promise<ServedDashboard> {
-  const child = spawn(
-    process.execPath,
-    [SHOAL_BIN, "dashboard", "--listen", "127.0.0.1:0", ...extra],
-    {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  // The bin itself, not `node bin.js`: its #! line's node flags are part of how it runs.
+  const child = spawn(SHOAL_BIN, ["dashboard", "--listen", "127.0.0.1:0", ...extra], {
+    cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => resolve(code)),

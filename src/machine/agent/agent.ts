@@ -22,7 +22,7 @@ import type { BootState, MachineStatus } from "../control/types.js";
 import { readConfigDrive } from "../datasource.js";
 import { Init } from "../init/init.js";
 import { Journal } from "../init/journal.js";
-import { GroupReaper } from "../init/reaper.js";
+import { GroupReaper, pidNamespaceGroups } from "../init/reaper.js";
 import { machinePaths, unitDirs } from "../layout.js";
 import { writeMachineBin } from "../shell.js";
 import { builtinUnits, type MachineContext } from "../units/index.js";
@@ -70,7 +70,8 @@ export class Agent {
   readonly finished: Promise<number>;
   private readonly meta: MachineMeta;
   private readonly ctx: MachineContext;
-  private readonly reaper: GroupReaper;
+  /** None in a machine with its own PID namespace (reaper.ts says why). */
+  private readonly reaper: GroupReaper | undefined;
   private state: BootState = "booting";
   private reason: string | undefined;
   private halting: Promise<void> | undefined;
@@ -127,7 +128,9 @@ export class Agent {
       }),
     };
     this.journal = new Journal(this.paths.journal, this.meta.hostname);
-    this.reaper = new GroupReaper(this.paths.unitGroups);
+    // --root / with shoal's init as the parent: the machine's own namespaces (common/init.ts).
+    const ownPidNamespace = this.root === "/" && process.ppid === 1;
+    this.reaper = ownPidNamespace ? undefined : new GroupReaper(this.paths.unitGroups);
     this.init = new Init({
       ctx: this.ctx,
       journal: this.journal,
@@ -137,7 +140,7 @@ export class Agent {
       log: (message) => this.log(message),
       // With --root / the machine's own layer is still machineDir/root.
       unitRoot: this.root === "/" ? this.paths.root : this.root,
-      reaper: this.reaper,
+      reaper: this.reaper ?? pidNamespaceGroups,
     });
     this.ctx.etcdEndpoints = () => etcdEndpoints(this.init, this.ctx);
     this.ctx.units = localUnits(this);
@@ -225,7 +228,7 @@ export class Agent {
    * shutdown marker, a reboot leaves none (the machine is not off).
    */
   private async powerOff(why: string): Promise<void> {
-    await this.reaper.close();
+    await this.reaper?.close();
     await this.journal.close();
     this.server?.close();
     rmSync(this.paths.socket, { force: true });

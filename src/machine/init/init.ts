@@ -8,7 +8,7 @@ import type { Journal } from "./journal.js";
 import { enabledUnits, type LoadedUnit, listUnitFiles, loadUnit } from "./load.js";
 import { haltOrder, startOrder } from "./order.js";
 import type { Proc } from "./process.js";
-import type { GroupReaper } from "./reaper.js";
+import type { UnitGroups } from "./reaper.js";
 import { admitStart, describeExit, type ExitStatus, isClean, wantsRestart } from "./restart.js";
 import { needsStop, newRuntime, type Runtime, serialize } from "./runtime.js";
 import { socketFailure } from "./socket.js";
@@ -24,7 +24,7 @@ export interface InitOptions {
   /** The agent's own log (console.log). */
   log: (message: string) => void;
   /** Kills what unit processes forked, should the agent die without a halt. */
-  reaper: GroupReaper;
+  reaper: UnitGroups;
   /**
    * Where the machine's own unit files are read: its own layer (machineDir/root),
    * so a host's /etc/systemd/system never leaks into a machine whose / is an

@@ -1,6 +1,19 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 
+/** What the supervisor tells about the process groups of the units it starts. */
+export interface UnitGroups {
+  add(pgid: number): void;
+  remove(pgid: number): void;
+}
+
+/**
+ * A machine with its own PID namespace needs no reaper: its PID 1 (the
+ * providers' init) exits when the agent does, however it dies, and the
+ * kernel then kills everything left in the namespace.
+ */
+export const pidNamespaceGroups: UnitGroups = { add() {}, remove() {} };
+
 /**
  * Kills every unit's process group when the agent dies, however it dies.
  * `setpriv --pdeathsig` only reaches a unit's main process; what it forked
@@ -8,7 +21,7 @@ import { rmSync, writeFileSync } from "node:fs";
  * the agent: the kernel closes the pipe when the agent exits, even on
  * SIGKILL, and the shell then kills each process group listed in `file`.
  */
-export class GroupReaper {
+export class GroupReaper implements UnitGroups {
   private readonly groups = new Set<number>();
   private readonly watcher: ChildProcess;
 

@@ -13,7 +13,7 @@ import { startInProcess } from "./in-process.js";
 import type { Journal } from "./journal.js";
 import type { LoadedUnit } from "./load.js";
 import { type Proc, resolveProgram, signalGroup, spawnUnitProcess } from "./process.js";
-import type { GroupReaper } from "./reaper.js";
+import type { UnitGroups } from "./reaper.js";
 import type { ExitStatus } from "./restart.js";
 import type { UnitSpec } from "./spec.js";
 import type { UnitEvent } from "./state.js";
@@ -42,7 +42,7 @@ export interface SupervisorOptions<U extends SupervisedUnit> {
   exec: ExecEnvironment;
   journal: Journal;
   /** Kills what unit processes forked, should the agent die without a halt. */
-  reaper: GroupReaper;
+  reaper: UnitGroups;
   clock: Clock;
   /** A step of a start: the init applies it to the unit's state. */
   emit(unit: U, event: UnitEvent): void;
