@@ -3,7 +3,8 @@
  * coreos-vagrant sample, 3 real etcd members and a machine with an etcd
  * proxy), driven as a user does:
  * `shoal updates publish`, `shoal updates check`, update.conf edited in a
- * machine, `locksmithctl` in a machine. update-engine installs, and
+ * machine, user-data's `coreos.update.group` with `shoal provision`,
+ * `locksmithctl` in a machine. update-engine installs, and
  * locksmithd (in each agent) takes the lock, hands off etcd leadership and
  * reboots the machine into the new slot.
  *
@@ -87,6 +88,29 @@ describe("rolling updates (process provider)", () => {
       `GROUP=${group}\n${strategy ? `REBOOT_STRATEGY=${strategy}\n` : ""}`,
     );
     await c.ok(["ssh", name, "--", "systemctl", "restart", "locksmithd"]);
+  };
+
+  /** user-data's `coreos.update.group`, as a user edits it before `shoal provision`. */
+  const setGroup = (c: TestCluster, group: string) => {
+    const file = join(c.dir, "user-data");
+    const text = readFileSync(file, "utf8").replace(/^ {2}update:\n {4}group: .*\n/m, "");
+    writeFileSync(file, text.replace(/^coreos:\n/m, `coreos:\n  update:\n    group: ${group}\n`));
+  };
+
+  /** `shoal updates check` on these machines, until each engine has checked and is idle. */
+  const checkNow = async (c: TestCluster, names: string[]) => {
+    const t0 = Math.floor(Date.now() / 1000);
+    await c.ok(["updates", "check", ...names]);
+    for (const name of names) {
+      await waitFor(
+        async () => {
+          const st = await engineStatus(c, name);
+          const checked = Number(/LAST_CHECKED_TIME=(\d+)/.exec(st)?.[1] ?? 0);
+          return checked >= t0 && st.includes("CURRENT_OP=UPDATE_STATUS_IDLE\n");
+        },
+        { what: `${name}'s check`, timeoutMs: 30_000 },
+      );
+    }
   };
 
   const allOn = (c: TestCluster, version: string, names = NAMES) =>
@@ -223,18 +247,37 @@ describe("rolling updates (process provider)", () => {
 
     // Back on stable, whose release is older: no downgrade.
     await configure(c, "core-02", { group: "stable" });
-    const t0 = Math.floor(Date.now() / 1000);
-    await c.ok(["updates", "check", "core-02"]);
-    await waitFor(
-      async () => {
-        const st = await engineStatus(c, "core-02");
-        const checked = Number(/LAST_CHECKED_TIME=(\d+)/.exec(st)?.[1] ?? 0);
-        return checked >= t0 && st.includes("CURRENT_OP=UPDATE_STATUS_IDLE\n");
-      },
-      { what: "core-02's check on stable", timeoutMs: 30_000 },
-    );
+    await checkNow(c, ["core-02"]);
     expect(osVersion(c, "core-02")).toBe(beta);
     expect(await payloadSays(c, "core-02")).toBe(beta);
+  }, 240_000);
+
+  it("cloud-config coreos.update.group and shoal provision move the cluster to beta; back to stable, no downgrade", async () => {
+    const c = await running();
+    const beta = nextVersion();
+    await publish(c, "beta", beta);
+    setGroup(c, "beta");
+    await c.ok(["provision"]);
+    for (const name of NAMES) {
+      expect(readFileSync(join(root(c, name), "etc/coreos/update.conf"), "utf8")).toMatch(
+        /^GROUP=beta$/m,
+      );
+    }
+    expect((await statusJson(c)).map((m) => m.updateChannel)).toEqual(NAMES.map(() => "beta"));
+    await c.ok(["updates", "check"]);
+    await allOn(c, beta);
+    for (const name of NAMES) expect(await payloadSays(c, name)).toBe(beta);
+    const machines = await statusJson(c);
+    expect(machines.map((m) => [m.updateChannel, m.version])).toEqual(
+      NAMES.map(() => ["beta", beta]),
+    );
+
+    // user-data back to stable, whose release is older: the machines keep beta's.
+    setGroup(c, "stable");
+    await c.ok(["provision"]);
+    expect((await statusJson(c)).map((m) => m.updateChannel)).toEqual(NAMES.map(() => "stable"));
+    await checkNow(c, NAMES);
+    for (const name of NAMES) expect(osVersion(c, name)).toBe(beta);
   }, 240_000);
 
   it("shoal reload of the proxy machine alone finds etcd's members through the others", async () => {
