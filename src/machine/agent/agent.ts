@@ -4,18 +4,8 @@ import type { Server } from "node:net";
 import { hostname } from "node:os";
 import type { MachineMeta } from "../../cloudconfig/index.js";
 import { InputError } from "../../errors/index.js";
-import { health } from "../../etcd/http.js";
 import { applyPlan, writeImageFiles } from "../apply.js";
-import {
-  type BootSlot,
-  beginBoot,
-  bootSlot,
-  installReleaseFiles,
-  knownInactive,
-  markBootGood,
-  onTrial,
-  saveKnownInactive,
-} from "../boot-slot.js";
+import { type BootSlot, beginBoot, bootSlot, installReleaseFiles } from "../boot-slot.js";
 import { provision } from "../cloudinit.js";
 import { serveControl } from "../control/server.js";
 import type { BootState, MachineStatus } from "../control/types.js";
@@ -26,14 +16,11 @@ import { GroupReaper, pidNamespaceGroups } from "../init/reaper.js";
 import { machinePaths, unitDirs } from "../layout.js";
 import { writeMachineBin } from "../shell.js";
 import { builtinUnits, type MachineContext } from "../units/index.js";
-import { bootVerdict } from "./boot-verdict.js";
+import { confirmBoot, memberHealth } from "./confirm-boot.js";
 import { etcdEndpoints } from "./endpoints.js";
 import { controlHandler, localUnits } from "./handlers.js";
 import { REBOOT_STATUS } from "./reboot.js";
 import { writeScriptUnit } from "./script-unit.js";
-
-/** How long a trial boot of a new slot may take to complete before the machine goes back. */
-const TRIAL_BOOT_MS = 120_000;
 
 export interface AgentOptions {
   machineDir: string;
@@ -244,70 +231,34 @@ export class Agent {
     }
   }
 
-  /**
-   * coreos-setgoodroot: once the boot completed (boot-verdict.ts), marks
-   * the slot it runs good and remembers which cloud-config units were not
-   * active. A trial boot of a new slot that will not complete (a unit
-   * failed, or TRIAL_BOOT_MS passed) reboots, and the GPT rules then
-   * bring the machine back on the other slot.
-   */
-  private async confirmBoot(): Promise<void> {
-    const dir = this.opts.machineDir;
-    const trial = onTrial(dir, this.opts.version);
-    const known = knownInactive(dir);
-    const deadline = Date.now() + TRIAL_BOOT_MS;
-    // Polled often: in a rolling update the next machine waits for this verdict.
-    for (let wait = 50; !this.halting; wait = Math.min(wait * 2, 200)) {
-      const units = new Map(this.init.status().map((u) => [u.name, u]));
-      const started = [...this.cloudStarted].map((name) => ({
-        name,
-        active: units.get(name)?.active ?? "inactive",
-        reason: units.get(name)?.reason,
-      }));
-      const verdict = bootVerdict({
-        boot: this.state,
-        reason: this.reason,
-        started,
-        failedCommands: this.cloudFailed,
-        knownInactive: known,
-        trial,
-        etcd: this.ctx.etcd.role === "member" ? await this.etcdHealth() : undefined,
-      });
-      if (this.halting) return;
-      if (verdict.kind === "good") {
-        markBootGood(dir, this.opts.version);
-        saveKnownInactive(
-          dir,
-          started.filter((u) => u.active !== "active").map((u) => u.name),
-        );
-        this.log(`boot completed: ${this.slot.label} (release ${this.slot.version}) marked good`);
-        this.completed();
-        return;
-      }
-      if (trial && (verdict.kind === "bad" || Date.now() > deadline)) {
-        const why =
-          verdict.kind === "bad"
-            ? verdict.reason
-            : `not complete after ${TRIAL_BOOT_MS / 1000}s: ${verdict.reason}`;
-        void this.reboot(
-          `${this.slot.label} (release ${this.slot.version}) did not boot good: ${why}`,
-        );
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
-
-  /** Whether this machine's etcd member answers /health with true. */
-  private async etcdHealth(): Promise<{ healthy: true } | { healthy: false; reason: string }> {
-    const urls = this.ctx.etcdEndpoints?.() ?? [];
-    const answers = await Promise.all(urls.map((u) => health(u)));
-    if (answers.some((a) => "value" in a)) return { healthy: true };
-    const reasons = answers.map((a) => ("reason" in a ? a.reason : ""));
-    return {
-      healthy: false,
-      reason: `etcd is not healthy (${reasons.join("; ") || "no client URL"})`,
-    };
+  /** Watches this boot until it completed (the slot is then good) or a trial boot gives up. */
+  private confirmBoot(): Promise<void> {
+    return confirmBoot({
+      machineDir: this.opts.machineDir,
+      version: this.opts.version,
+      slot: this.slot,
+      look: async () => {
+        const units = new Map(this.init.status().map((u) => [u.name, u]));
+        return {
+          boot: this.state,
+          reason: this.reason,
+          started: [...this.cloudStarted].map((name) => ({
+            name,
+            active: units.get(name)?.active ?? "inactive",
+            reason: units.get(name)?.reason,
+          })),
+          failedCommands: this.cloudFailed,
+          etcd:
+            this.ctx.etcd.role === "member"
+              ? await memberHealth(this.ctx.etcdEndpoints?.() ?? [])
+              : undefined,
+        };
+      },
+      stopping: () => this.halting !== undefined,
+      completed: () => this.completed(),
+      reboot: (why) => void this.reboot(why),
+      log: (message) => this.log(message),
+    });
   }
 
   /**
