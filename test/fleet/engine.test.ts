@@ -199,6 +199,14 @@ describe("engine on a real etcd", () => {
       timeoutMs: 10_000,
       intervalMs: 20,
     });
+    // A read can see the move before this watch's stream delivers it: wait for the events too.
+    await waitFor(
+      () =>
+        ["moves", "side"].every((u) =>
+          events.some((e) => e.type === "Put" && e.key === `job/${u}.service/target`),
+        ),
+      { what: "the watch to deliver both moves" },
+    );
     const seen = events.map((e) => `${e.type} ${e.key}`);
     const gone = seen.indexOf(`Delete machines/${from}/object`);
     expect(gone).toBeGreaterThanOrEqual(0);
