@@ -11,6 +11,7 @@ const io = processIO();
 // Every `up` starts an agent per machine on a busy host: the agent's argv goes straight to
 // it, without loading commander (~25 ms of CPU a start).
 const agent = agentBootArgs(argv);
+if (agent) await import("./agent-v8.js");
 const code = agent
   ? await (await import("./agent-entry.js")).runAgentEntry(agent, io)
   : await (await import("./main.js")).main(argv, io);

@@ -27,16 +27,6 @@ import type { ClusterPlan, MachineHostState, MachinePlan, Provider } from "./pro
  */
 
 /**
- * V8 flags for the agent, which runs for the machine's life mostly idle and
- * waiting on I/O. Without the optimizing compiler (its pages of the node
- * binary are never touched, no optimized code is kept) and with V8's
- * small-heap settings it holds several MB less (bench/memory); its work at
- * boot is too short for either to show (bench/up). Not --lite-mode: that
- * turns WebAssembly off, and fetch() (update_engine's downloads) needs it.
- */
-export const AGENT_NODE_FLAGS = ["--no-opt", "--optimize-for-size"] as const;
-
-/**
  * The agent's argv for a machine whose `/` is `root`; `slotMounted` when
  * the launcher lays the active /usr slot over the machine's /usr.
  */
@@ -48,7 +38,7 @@ export function agentArgv(
   const [node, bin] = shoalArgv();
   return [
     node as string,
-    ...AGENT_NODE_FLAGS,
+    // No node flags: the agent sets its V8 flags itself (cli/agent-v8.ts).
     bin as string,
     ...["machine", "boot", "--dir", machine.dir, "--root", root],
     ...(options.slotMounted ? ["--slot-mounted"] : []),
