@@ -12,63 +12,61 @@ export interface LocalUpdates {
   /** Its Omaha URL, for SERVER= in the machines' update.conf. */
   url: string;
   /**
-   * Its release key (SPKI PEM), for the machines' config drives: read (or
-   * made) while the machines boot, since the store's code and SQLite are
-   * not free and a machine needs the key only at its first check.
-   */
-  publicKey: Promise<string>;
-  /**
    * Each channel's current release where one was published (the base
    * release is left out: a machine makes that itself), with its payload.
+   * Without a store nothing was ever published, and SQLite is not loaded.
    */
-  releases: Promise<Map<string, { version: string; payload: string }>>;
+  releases(): Promise<Map<string, { version: string; payload: string }>>;
+  /** Its release key (SPKI PEM), for the machines' config drives: read from the store, or made with it. */
+  publicKey(): Promise<string>;
   /**
    * Starts the server on the bound socket when none ran (nothing when one
-   * runs; the same start when called again); settles once it serves,
-   * rejected with its log's end should it die or stay silent first.
+   * runs). With `wait`, settles once it serves, rejected with its log's end
+   * should it die or stay silent first; without, at once.
    */
-  start(): Promise<void>;
+  start(options: { wait: boolean }): Promise<void>;
 }
 
 /**
  * shoal's own update server on the address machines reach the host at, on
- * the default store (the one `shoal updates publish` uses). The key comes
- * from the store itself, and a server that has to be started is bound now
- * (its URL is known) but started by `start()` once the machines are
- * started, so its Node start overlaps the wait for etcd rather than
- * adding to `up` (bench/up, process provider, busy host: median 1322 ms
- * when it came after the wait, 780 ms overlapped, 647 ms not waited for).
+ * the default store (the one `shoal updates publish` uses). A server that
+ * has to be started is bound now (its URL is known) and started by
+ * `start()` once the machines are up: its Node start and the store's
+ * SQLite would otherwise take the cores the booting agents need, and a
+ * machine's first update check comes minutes after its boot, to a socket
+ * that already queues connections.
  */
 export async function localUpdateServer(
   host: string,
   env: NodeJS.ProcessEnv,
 ): Promise<LocalUpdates> {
   const store = join(stateDir(env), "updates");
-  const read = readStore(store);
-  const publicKey = read.then((r) => r.publicKey);
-  const releases = read.then((r) => r.releases);
-  // Awaited by later steps; a failure must not count as unhandled meanwhile.
-  publicKey.catch(() => {});
-  releases.catch(() => {});
+  let read: ReturnType<typeof readStore> | undefined;
+  const contents = () => {
+    read ??= readStore(store);
+    return read;
+  };
+  const local = {
+    releases: async () =>
+      existsSync(join(store, "updates.db")) ? (await contents()).releases : new Map(),
+    publicKey: async () => (await contents()).publicKey,
+  };
   const running = runningLocalServer("updates", host, env);
-  if (running) return { url: `${running}/v1/update/`, publicKey, releases, start: async () => {} };
+  if (running) return { url: `${running}/v1/update/`, ...local, start: async () => {} };
   const bound = await bindLocal(host, PREFERRED_PORT).catch(() => bindLocal(host, 0));
   const args = ["updates", "serve", "--listen", `${host}:${new URL(bound.url).port}`];
-  let started: Promise<void> | undefined;
   return {
     url: `${bound.url}/v1/update/`,
-    publicKey,
-    releases,
-    start() {
-      started ??= startLocalServer(
+    ...local,
+    start({ wait }) {
+      return startLocalServer(
         "updates",
         host,
         bound,
         [...args, "--store", store],
         env,
-        /^update server listening on (\S+)\s*$/m,
+        wait ? /^update server listening on (\S+)\s*$/m : undefined,
       );
-      return started;
     },
   };
 }
@@ -78,7 +76,7 @@ async function readStore(dir: string): Promise<{
   publicKey: string;
   releases: Map<string, { version: string; payload: string }>;
 }> {
-  const { CHANNELS, UpdateStore } = await import("../update/index.js");
+  const { CHANNELS, UpdateStore } = await import("../update/store.js");
   const store = await UpdateStore.open(dir);
   try {
     const releases = new Map<string, { version: string; payload: string }>();

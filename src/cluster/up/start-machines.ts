@@ -36,7 +36,7 @@ export const startMachines: Step = {
     const release =
       newborn.length > 0 && ctx.updates
         ? // A store that cannot be read leaves them the base release; the engine updates them later.
-          (await ctx.updates.releases.catch(() => undefined))?.get(ctx.spec.updateChannel)
+          (await ctx.updates.releases().catch(() => undefined))?.get(ctx.spec.updateChannel)
         : undefined;
     if (release) await Promise.all(newborn.map((m) => bornWith(m.dir, release)));
     // Wait for every start to settle, so a failure never leaves one half-made.

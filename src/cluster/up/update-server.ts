@@ -3,8 +3,8 @@ import type { Step } from "./context.js";
 
 /**
  * shoal's local update server (as the discovery server): machines' SERVER=
- * points at it; its key goes on their config drives and a server that is
- * not running yet is started by `updateServerLaunch` once the machines are.
+ * points at it; a server that is not running yet is started by
+ * `updateServerStart` once the machines are.
  */
 export const updateServer: Step = {
   name: "prepare the update server",
@@ -17,39 +17,28 @@ export const updateServer: Step = {
 };
 
 /**
- * Once the machines are started: the update server's start, on the socket
- * `updateServer` bound, overlapping the wait for etcd; `updateServerStart`
- * waits for it.
- */
-export const updateServerLaunch: Step = {
-  name: "start the update server",
-  async run(ctx) {
-    // Awaited by updateServerStart; until then a failure must not count as unhandled.
-    ctx.updates?.start().catch(() => {});
-  },
-};
-
-/**
  * After the boot: the release key on every machine's config drive (the
  * engine reads it at each check, the first minutes after boot), and the
- * update server's start (begun by `updateServerLaunch`, else now) waited for.
- * A key that cannot be read or a server that does not start is a warning,
- * not a failed `up`: the machines run without it, only their update
- * checks fail, and the next `up` tries again.
+ * update server started. `up` does not wait for a server whose store it
+ * could read itself: its start would only delay `up`'s end. When the store
+ * cannot be read, it waits, so that the warning can say why the server
+ * did not start either. A key that cannot be read or a server that does
+ * not start is a warning, not a failed `up`: the machines run without it,
+ * only their update checks fail, and the next `up` tries again.
  */
 export const updateServerStart: Step = {
-  name: "wait for the update server",
+  name: "start the update server",
   async run(ctx) {
     if (!ctx.updates) return;
     const problems: string[] = [];
     try {
-      const publicKey = await ctx.updates.publicKey;
+      const publicKey = await ctx.updates.publicKey();
       for (const m of ctx.plan.machines) writeUpdateKey(m.dir, publicKey);
     } catch (err) {
       problems.push(`cannot read the update server's release key: ${(err as Error).message}`);
     }
     try {
-      await ctx.updates.start();
+      await ctx.updates.start({ wait: problems.length > 0 });
     } catch (err) {
       problems.push((err as Error).message);
     }
