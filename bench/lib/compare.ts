@@ -22,6 +22,8 @@ export interface Figure {
   warmup?: number;
   ours: Side;
   anchor: Side;
+  /** More lines about the run (what each side used), printed before the ratios. */
+  notes?: () => string[];
 }
 
 export interface Summary {
@@ -70,6 +72,7 @@ export async function compare(
   ] as const) {
     log(`${side.name}: median ${format(s.median)}, best ${format(s.best)}`);
   }
+  for (const line of figure.notes?.() ?? []) log(line);
   log(
     `best ratio ${figure.ours.name}/${figure.anchor.name}: ${(ours.best / anchor.best).toFixed(2)}`,
   );
