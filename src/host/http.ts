@@ -31,7 +31,10 @@ const REASONS: Record<string, string> = {
 };
 
 export interface ExchangeOptions {
+  /** A body to POST as JSON. */
   body?: unknown;
+  /** A body to POST as it is, its content-type in headers (instead of body). */
+  text?: string;
   timeoutMs: number;
   /** A keep-alive agent (and its TLS files) to reuse connections with. */
   agent?: Agent;
@@ -46,7 +49,7 @@ function tlsReason(err: { code?: string; reason?: string }): string | undefined 
 }
 
 /**
- * One HTTP(S) exchange: GET, or POST of `body` as JSON. node:http, not
+ * One HTTP(S) exchange: GET, or POST of `body` as JSON (or of `text`). node:http, not
  * fetch: undici costs a tenth of a second of CPU to load, in processes
  * (`shoal up`, fleetd) that run while a cluster forms. Any status is an
  * answer; no answer at all rejects with NoAnswer.
@@ -66,7 +69,8 @@ export function exchange(url: string, opts: ExchangeOptions): Promise<HttpAnswer
 }
 
 /**
- * A POST whose answer is a stream (etcd's watch): resolves with the
+ * An exchange whose answer is a stream (etcd's watch, a download; GET
+ * without a body): resolves with the
  * response once its headers arrive; timeoutMs bounds only the wait for
  * them. `close()` ends the exchange from our side.
  */
@@ -85,11 +89,11 @@ export function openStream(
 
 function send(
   url: string,
-  { body, timeoutMs, agent, headers }: ExchangeOptions,
+  { body, text, timeoutMs, agent, headers }: ExchangeOptions,
   reject: (err: NoAnswer) => void,
   onResponse: (res: IncomingMessage, fail: (err: NodeJS.ErrnoException) => void) => void,
 ) {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const payload = text ?? (body === undefined ? undefined : JSON.stringify(body));
   const request = url.startsWith("https:") ? httpsRequest : httpRequest;
   let timedOut = false;
   let connected = false;
@@ -106,7 +110,7 @@ function send(
       timeout: timeoutMs,
       ...(agent ? { agent } : {}),
       headers: {
-        ...(payload === undefined ? {} : { "content-type": "application/json" }),
+        ...(body === undefined || text !== undefined ? {} : { "content-type": "application/json" }),
         ...headers,
       },
     },

@@ -5,8 +5,8 @@ import { expect } from "vitest";
 import {
   type EngineDeps,
   type EngineState,
-  fetchHttp,
   type Http,
+  nodeHttp,
   Prefs,
   SlotDirs,
   UpdateEngine,
@@ -55,7 +55,7 @@ export function machine(owner: Owner, opts: MachineOptions): Machine {
     readFile: (p: string) => (existsSync(file(p)) ? readFileSync(file(p), "utf8") : undefined),
     slots,
     prefs,
-    http: opts.http ?? fetchHttp,
+    http: opts.http ?? nodeHttp,
     publicKey: opts.publicKey,
     machineId: `id-${root.slice(-6)}`,
     bootId: "{boot-1}",

@@ -18,7 +18,7 @@ function readText(path: string): string | undefined {
  * engine's code is loaded when the unit starts, not with the agent.
  */
 async function runUpdateEngine({ ctx, signal, log }: ServiceIO): Promise<void> {
-  const { fetchHttp, NO_VERSION, Prefs, SlotDirs, startEngineDaemon } = await import(
+  const { nodeHttp, NO_VERSION, Prefs, SlotDirs, startEngineDaemon } = await import(
     "../../update/engine/index.js"
   );
   const paths = machinePaths(ctx.machineDir);
@@ -27,7 +27,7 @@ async function runUpdateEngine({ ctx, signal, log }: ServiceIO): Promise<void> {
       readFile: (path) => readText(inRoot(ctx.root, path)),
       slots: new SlotDirs(paths.slots),
       prefs: new Prefs(inRoot(ctx.root, "/var/lib/update_engine/prefs")),
-      http: fetchHttp,
+      http: nodeHttp,
       // Read at each check: `up` puts it on the config drive once its server answers.
       publicKey: () => readText(paths.updateKey) ?? "",
       machineId: ctx.machineId,

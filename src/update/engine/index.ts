@@ -17,7 +17,7 @@ export {
   UpdateEngine,
 } from "./engine.js";
 export { followStatus, type StatusFollower } from "./follow.js";
-export { fetchHttp, type Http, Prefs, SlotDirs } from "./io.js";
+export { type Http, nodeHttp, Prefs, SlotDirs } from "./io.js";
 export {
   firstCheck,
   fuzz,

@@ -13,8 +13,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { exchange, openStream } from "../../host/index.js";
 import { newSlotTable, type SlotName, type SlotTable } from "./slots.js";
 
 /** USR-A and USR-B as directories (`DIR/a`, `DIR/b`) and their table (`DIR/slots.json`). */
@@ -86,22 +87,41 @@ export interface Http {
 
 export class TooLarge extends Error {}
 
-export const fetchHttp: Http = {
+/** Redirects a download follows, as fetch() did (a mirror may send the payload elsewhere). */
+const MAX_REDIRECTS = 5;
+
+/**
+ * Http over node:http (host/http), which the agent has loaded anyway:
+ * fetch() would load undici at the first check, ~11 MB that an idle
+ * machine then keeps (bench/memory).
+ */
+export const nodeHttp: Http = {
   async post(url, body) {
-    const res = await fetch(url, {
-      method: "POST",
+    const answer = await exchange(url, {
+      text: body,
       headers: { "content-type": "text/xml" },
-      body,
-      signal: AbortSignal.timeout(60_000),
+      timeoutMs: 60_000,
     });
-    return { status: res.status, body: await res.text() };
+    return { status: answer.status, body: answer.text };
   },
   async download(url, file, limit, progress) {
-    const res = await fetch(url, { signal: AbortSignal.timeout(30 * 60_000) });
-    if (res.status !== 200 || !res.body) {
-      await res.body?.cancel();
-      throw new Error(`GET ${url}: HTTP ${res.status}`);
+    let { res, close } = await openStream(url, { timeoutMs: 60_000 });
+    for (let hops = 0; isRedirect(res.statusCode) && res.headers.location; hops++) {
+      close();
+      if (hops === MAX_REDIRECTS)
+        throw new Error(`GET ${url}: more than ${MAX_REDIRECTS} redirects`);
+      url = new URL(res.headers.location, url).href;
+      ({ res, close } = await openStream(url, { timeoutMs: 60_000 }));
     }
+    if (res.statusCode !== 200) {
+      close();
+      throw new Error(`GET ${url}: HTTP ${res.statusCode}`);
+    }
+    // The whole download's bound, as the wait for its headers has its own.
+    const deadline = setTimeout(
+      () => res.destroy(new Error(`GET ${url}: no end in 30 minutes`)),
+      30 * 60_000,
+    );
     let bytes = 0;
     const count = new Transform({
       transform(chunk: Buffer, _enc, done) {
@@ -111,11 +131,16 @@ export const fetchHttp: Http = {
         done(null, chunk);
       },
     });
-    await pipeline(
-      Readable.fromWeb(res.body as import("node:stream/web").ReadableStream),
-      count,
-      createWriteStream(file),
-    );
+    try {
+      await pipeline(res, count, createWriteStream(file));
+    } finally {
+      clearTimeout(deadline);
+      close();
+    }
     return bytes;
   },
 };
+
+function isRedirect(status: number | undefined): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
