@@ -1,8 +1,7 @@
-#!/usr/bin/env -S node --optimize-for-size
-// --optimize-for-size: V8's small-heap settings (a young generation that stays small, less
-// inlining). A long-running `shoal dashboard` then peaks tens of MB lower (bench/dashboard);
-// short commands do not notice. Agents and servers that shoal starts itself get their
-// flags where they are spawned (cluster/providers/common/agent.ts).
+#!/usr/bin/env node
+// No V8 flags here: any on node's command line makes it refuse the code cache of its own
+// modules, ~25 ms of CPU on every command. The agent and the dashboard, which run long,
+// set theirs at run time (cli/agent-v8.ts, commands/dashboard.ts).
 import { agentBootArgs } from "./agent-entry.js";
 import { processIO } from "./io.js";
 

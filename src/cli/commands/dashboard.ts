@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { setFlagsFromString } from "node:v8";
 import { Command } from "commander";
 import { loadSpec, readState } from "../../cluster/index.js";
 import { DEFAULT_LISTEN, type Listen, parseListen, startDashboard } from "../../dashboard/index.js";
@@ -22,6 +23,10 @@ export function dashboardCommand(io: IO): Command {
           `${io.cwd} is not a cluster directory (no shoal.yaml, config.rb or .shoal/): run it where you ran \`shoal up\``,
         );
       }
+      // A long-running server: V8's small-heap settings keep its young generation small
+      // (bench/dashboard). Set here rather than on node's command line, which would cost
+      // every other command node's code cache (see cli/agent-v8.ts).
+      setFlagsFromString("--optimize-for-size");
       const interrupted = io.interrupts();
       const listen = opts.listen ?? DEFAULT_LISTEN;
       const dashboard = await startDashboard({
