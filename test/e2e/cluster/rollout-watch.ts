@@ -79,8 +79,13 @@ export function startWriter(urls: string[], prefix: string, intervalMs = 100) {
     get failed() {
       return failed;
     },
-    /** Stops; the longest time between two acknowledged writes, in ms. */
-    async stop(): Promise<{ acked: Map<string, string>; failed: number; longestGapMs: number }> {
+    /** Stops; the longest time between two acknowledged writes, in ms, and when each was acknowledged (performance.now()). */
+    async stop(): Promise<{
+      acked: Map<string, string>;
+      failed: number;
+      longestGapMs: number;
+      ackTimes: number[];
+    }> {
       stopped = true;
       await loop;
       let longestGapMs = 0;
@@ -89,7 +94,7 @@ export function startWriter(urls: string[], prefix: string, intervalMs = 100) {
           longestGapMs,
           (ackTimes[i] as number) - (ackTimes[i - 1] as number),
         );
-      return { acked, failed, longestGapMs };
+      return { acked, failed, longestGapMs, ackTimes };
     },
   };
 }
@@ -113,13 +118,14 @@ export interface SemaphoreValue {
 }
 
 /**
- * Every value the reboot lock's key took since revision `from`, in order,
+ * Every value the reboot lock's key took after revision `from`, in order,
  * from etcd's own history (a watch from that revision), not a sample.
  */
 export async function lockHistory(urls: string[], from: bigint): Promise<SemaphoreValue[]> {
   const now = (await rangeAny(urls, semaphoreKey())).kvs?.[0];
   const last = BigInt(now?.mod_revision ?? "0");
-  if (!now || last < from) return [];
+  // `from` is a revision read before: what was written at it is history already.
+  if (!now || last <= from) return [];
   const url = urls[0] as string;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), 10_000);
@@ -128,7 +134,7 @@ export async function lockHistory(urls: string[], from: bigint): Promise<Semapho
     const res = await fetch(`${url}/v3/watch`, {
       method: "POST",
       body: JSON.stringify({
-        create_request: { key: b64(semaphoreKey()), start_revision: String(from) },
+        create_request: { key: b64(semaphoreKey()), start_revision: String(from + 1n) },
       }),
       signal: abort.signal,
     });
@@ -172,6 +178,8 @@ export function sampleDown(machineDirs: Map<string, string>, unit: string, inter
   let samples = 0;
   let mostDown: string[] = [];
   const everDown = new Set<string>();
+  /** When a sample saw a machine down (performance.now()). */
+  const downAt: number[] = [];
   const isDown = async (dir: string) => {
     try {
       const machine = await connectMachine(dir);
@@ -191,6 +199,7 @@ export function sampleDown(machineDirs: Map<string, string>, unit: string, inter
         }),
       );
       samples++;
+      if (down.length > 0) downAt.push(started);
       for (const name of down) everDown.add(name);
       if (down.length > mostDown.length) mostDown = down.sort();
       await sleep(Math.max(0, intervalMs - (performance.now() - started)));
@@ -200,7 +209,7 @@ export function sampleDown(machineDirs: Map<string, string>, unit: string, inter
     async stop() {
       stopped = true;
       await loop;
-      return { samples, mostDown, everDown: [...everDown].sort() };
+      return { samples, mostDown, everDown: [...everDown].sort(), downAt };
     },
   };
 }
