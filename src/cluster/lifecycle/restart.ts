@@ -5,7 +5,7 @@ import { discoveryToken } from "../up/discovery-token.js";
 import { reprovisionMachines } from "../up/reprovision.js";
 import { startMachines } from "../up/start-machines.js";
 import { type UpResult, up } from "../up/up.js";
-import { updateServer, updateServerStart } from "../up/update-server.js";
+import { updateKeyInstall, updateServer, updateServerStart } from "../up/update-server.js";
 import { validateUserData } from "../up/validate-user-data.js";
 import { waitReady } from "../up/wait-ready.js";
 import { writeConfigDrives } from "../up/write-config-drives.js";
@@ -34,6 +34,7 @@ export async function reload(options: ReloadOptions, haltProgress: Progress): Pr
     discoveryToken,
     updateServer,
     startMachines,
+    updateKeyInstall,
     waitReady,
     updateServerStart,
   ]);

@@ -50,6 +50,8 @@ export interface UpContext {
   discoveryServed?: Promise<void>;
   /** The local update server: SERVER= for the machines, and its key once it answers. */
   updates?: LocalUpdates;
+  /** Settles when the update server's release key is on every machine's config drive (rejected: why not). */
+  updateKeyInstalled?: Promise<void>;
   /** The user-data sections that configure etcd; no etcd wait without one. */
   etcdSections: string[];
   /** Undo actions, run in reverse when a later step fails. */

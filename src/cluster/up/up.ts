@@ -13,7 +13,7 @@ import { discoveryToken } from "./discovery-token.js";
 import { ensureTools } from "./ensure-tools.js";
 import { prepareNetwork } from "./prepare-network.js";
 import { startMachines } from "./start-machines.js";
-import { updateServer, updateServerStart } from "./update-server.js";
+import { updateKeyInstall, updateServer, updateServerStart } from "./update-server.js";
 import { validateUserData } from "./validate-user-data.js";
 import { waitReady } from "./wait-ready.js";
 import { writeConfigDrives } from "./write-config-drives.js";
@@ -27,6 +27,7 @@ export const UP_STEPS: readonly Step[] = [
   updateServer,
   writeConfigDrives,
   startMachines,
+  updateKeyInstall,
   waitReady,
   updateServerStart,
 ];

@@ -1,5 +1,5 @@
-import { localUpdateServer, writeUpdateKey } from "../update-server.js";
-import type { Step } from "./context.js";
+import { type LocalUpdates, localUpdateServer, writeUpdateKey } from "../update-server.js";
+import type { Step, UpContext } from "./context.js";
 
 /**
  * shoal's local update server (as the discovery server): machines' SERVER=
@@ -17,9 +17,28 @@ export const updateServer: Step = {
 };
 
 /**
- * After the boot: the release key on every machine's config drive (the
- * engine reads it at each check, the first minutes after boot), and the
- * update server started. `up` does not wait for a server whose store it
+ * While the machines boot: the store's release key read (or made) and put
+ * on every machine's config drive (the engine reads it at each check, the
+ * first minutes after boot), so that `up` has nothing of it left to do after.
+ */
+export const updateKeyInstall: Step = {
+  name: "install the update server's key",
+  async run(ctx) {
+    if (!ctx.updates) return;
+    ctx.updateKeyInstalled = installKey(ctx.updates, ctx);
+    // Awaited by updateServerStart; until then a failure must not count as unhandled.
+    ctx.updateKeyInstalled.catch(() => {});
+  },
+};
+
+async function installKey(updates: LocalUpdates, ctx: UpContext): Promise<void> {
+  const publicKey = await updates.publicKey();
+  for (const m of ctx.plan.machines) writeUpdateKey(m.dir, publicKey);
+}
+
+/**
+ * After the boot: the release key installed (begun by `updateKeyRead`, else
+ * now), and the update server started. `up` does not wait for a server whose store it
  * could read itself: its start would only delay `up`'s end. When the store
  * cannot be read, it waits, so that the warning can say why the server
  * did not start either. A key that cannot be read or a server that does
@@ -32,8 +51,7 @@ export const updateServerStart: Step = {
     if (!ctx.updates) return;
     const problems: string[] = [];
     try {
-      const publicKey = await ctx.updates.publicKey();
-      for (const m of ctx.plan.machines) writeUpdateKey(m.dir, publicKey);
+      await (ctx.updateKeyInstalled ?? installKey(ctx.updates, ctx));
     } catch (err) {
       problems.push(`cannot read the update server's release key: ${(err as Error).message}`);
     }

@@ -172,9 +172,10 @@ async function readiness(ctx: UpContext, boots: BootWatch, seen: Seen): Promise<
   const others = (ctx.previous?.machines ?? []).filter(
     (m) => !ctx.plan.machines.some((p) => p.name === m.name),
   );
-  const list =
-    seen.members ??
-    (await memberList([...ctx.plan.machines.filter((m) => booted.has(m.name)), ...others], seen));
+  // Members (the first etcdSize machines) are asked before their boots end too, so that
+  // once the last boot ends their health is known, with no round trip left to make.
+  const asked = ctx.plan.machines.filter((m) => booted.has(m.name) || m.index <= ctx.spec.etcdSize);
+  const list = seen.members ?? (await memberList([...asked, ...others], seen));
   const full = list.length >= ctx.spec.etcdSize;
   // A member that has not published yet is listed without client URLs: ask again later.
   if (full && list.every((mem) => mem.clientURLs.length > 0)) seen.members = list;
