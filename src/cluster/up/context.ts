@@ -48,7 +48,7 @@ export interface UpContext {
   discoveryUrl: string;
   /** Settles when the discovery server answers (a new local one is still loading as machines boot). */
   discoveryServed?: Promise<void>;
-  /** The local update server: SERVER= for the machines, and its key once it answers. */
+  /** The local update server: SERVER= for the machines, its store's key and releases, its start. */
   updates?: LocalUpdates;
   /** Settles when the update server's release key is on every machine's config drive (rejected: why not). */
   updateKeyInstalled?: Promise<void>;

@@ -37,13 +37,14 @@ async function installKey(updates: LocalUpdates, ctx: UpContext): Promise<void> 
 }
 
 /**
- * After the boot: the release key installed (begun by `updateKeyRead`, else
- * now), and the update server started. `up` does not wait for a server whose store it
- * could read itself: its start would only delay `up`'s end. When the store
- * cannot be read, it waits, so that the warning can say why the server
- * did not start either. A key that cannot be read or a server that does
- * not start is a warning, not a failed `up`: the machines run without it,
- * only their update checks fail, and the next `up` tries again.
+ * After the boot: the release key installed (begun by `updateKeyInstall`,
+ * else now), and the update server started. `up` does not wait for a
+ * server whose store it could read itself: its start would only delay
+ * `up`'s end. When the store cannot be read, it waits, so that the warning
+ * can say why the server did not start either. A key that cannot be read
+ * or a server that does not start is a warning, not a failed `up`: the
+ * machines run without it, only their update checks fail, and the next
+ * `up` tries again.
  */
 export const updateServerStart: Step = {
   name: "start the update server",
