@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseClientFlags, runEngineClient, startEngineDaemon } from "../../src/update/index.js";
 import { Owner } from "../discovery/helpers.js";
 import { waitFor } from "../e2e/harness/index.js";
-import { machine, updateServer } from "./machine.js";
+import { machine, machineBehindStable, updateServer } from "./machine.js";
 
 const owner = new Owner();
 afterEach(() => owner.cleanup());
@@ -46,14 +46,7 @@ describe("update_engine_client", () => {
   });
 
   it("prints the status, forces an update to NEED_REBOOT, watches and resets", async () => {
-    const server = await updateServer(owner);
-    await server.publish("stable", "1.1.0");
-    const m = machine(owner, {
-      server: server.url,
-      version: "0.1.0",
-      group: "stable",
-      publicKey: server.publicKey,
-    });
+    const { m } = await machineBehindStable(owner);
     const socketPath = join(m.root, "update_engine.sock");
     const daemon = await startEngineDaemon({ deps: m.deps, socketPath });
     owner.defer(() => daemon.close());

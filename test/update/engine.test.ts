@@ -19,21 +19,14 @@ import {
 } from "../../src/update/index.js";
 import { Owner } from "../discovery/helpers.js";
 import { shoal } from "../helpers/cli.js";
-import { machine, updateServer } from "./machine.js";
+import { machine, machineBehindStable, updateServer } from "./machine.js";
 
 const owner = new Owner();
 afterEach(() => owner.cleanup());
 
 describe("update engine against the update server", () => {
   it("installs the channel's release into the passive slot and ends needing a reboot", async () => {
-    const server = await updateServer(owner);
-    await server.publish("stable", "1.1.0");
-    const m = machine(owner, {
-      server: server.url,
-      version: "0.1.0",
-      group: "stable",
-      publicKey: server.publicKey,
-    });
+    const { server, m } = await machineBehindStable(owner);
 
     const result = await m.engine.check(true);
     expect(result).toMatchObject({ outcome: "updated", httpStatus: 200 });
@@ -85,14 +78,7 @@ describe("update engine against the update server", () => {
   });
 
   it("after the reboot: 3/2 with previousversion once the boot completed; 3/0 and a paused rollout when it came back on the old slot", async () => {
-    const server = await updateServer(owner);
-    await server.publish("stable", "1.1.0");
-    const m = machine(owner, {
-      server: server.url,
-      version: "0.1.0",
-      group: "stable",
-      publicKey: server.publicKey,
-    });
+    const { server, m } = await machineBehindStable(owner);
     expect((await m.engine.check(true)).outcome).toBe("updated");
     /** The machine's next boot, as the agent counts it (GPT rules), running `version`. */
     const reboot = (version: string) => {
@@ -160,14 +146,7 @@ describe("update engine against the update server", () => {
   });
 
   it("refuses a payload tampered with on the server's disk: error event, slot untouched, rollout paused", async () => {
-    const server = await updateServer(owner);
-    await server.publish("stable", "1.1.0");
-    const m = machine(owner, {
-      server: server.url,
-      version: "0.1.0",
-      group: "stable",
-      publicKey: server.publicKey,
-    });
+    const { server, m } = await machineBehindStable(owner);
     expect((await m.engine.check()).outcome).toBe("updated");
     const before = readFileSync(join(m.slots.dir, "slots.json"), "utf8");
     const hello = readFileSync(join(m.slots.path("b"), "bin/hello"), "utf8");

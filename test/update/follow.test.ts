@@ -9,21 +9,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { followStatus, startEngineDaemon } from "../../src/update/index.js";
 import { Owner } from "../discovery/helpers.js";
 import { waitFor } from "../e2e/harness/index.js";
-import { machine, updateServer } from "./machine.js";
+import { machineBehindStable } from "./machine.js";
 
 const owner = new Owner();
 afterEach(() => owner.cleanup());
 
 describe("followStatus", () => {
   it("waits for the engine, follows its changes, and survives its restart", async () => {
-    const server = await updateServer(owner);
-    await server.publish("stable", "1.1.0");
-    const m = machine(owner, {
-      server: server.url,
-      version: "0.1.0",
-      group: "stable",
-      publicKey: server.publicKey,
-    });
+    const { m } = await machineBehindStable(owner);
     const socketPath = join(m.root, "update_engine.sock");
     const follower = followStatus(socketPath, { retryMs: 20 });
     const seen: string[] = [];

@@ -90,3 +90,22 @@ export async function updateServer(owner: Owner) {
     JSON.parse((await shoal(["updates", "status", "--store", store, "-o", "json"])).stdout);
   return { url, store, publicKey, publish, status };
 }
+
+/**
+ * The common start of an update test: a server with release 1.1.0 on
+ * stable, and a machine running 0.1.0 on stable that checks with it.
+ */
+export async function machineBehindStable(owner: Owner): Promise<{
+  server: Awaited<ReturnType<typeof updateServer>>;
+  m: Machine;
+}> {
+  const server = await updateServer(owner);
+  await server.publish("stable", "1.1.0");
+  const m = machine(owner, {
+    server: server.url,
+    version: "0.1.0",
+    group: "stable",
+    publicKey: server.publicKey,
+  });
+  return { server, m };
+}
