@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leaks, statusJson, type TestCluster, teardown, waitFor } from "../e2e/cluster/harness.js";
-import { releaseTree } from "../update/helpers.js";
+import { publishedPayload, releaseTree, tamper } from "../update/helpers.js";
 import { openBrowser, type TestBrowser } from "./browser.js";
 import { dashboardCluster, type ServedDashboard, serveDashboard } from "./serve.js";
 
@@ -208,15 +208,7 @@ describe("shoal dashboard", () => {
       "9.1.0",
       releaseTree(join(c.stateDir, "release"), "9.1.0"),
     ]);
-    const sha = /sha256 (\S+)\)/.exec(published.stdout)?.[1] as string;
-    const payload = join(
-      c.stateDir,
-      "updates/payloads",
-      `${Buffer.from(sha, "base64").toString("hex")}.tar.gz`,
-    );
-    const bytes = readFileSync(payload);
-    bytes.writeUInt8(bytes.readUInt8(bytes.length - 5) ^ 0xff, bytes.length - 5);
-    writeFileSync(payload, bytes);
+    tamper(publishedPayload(c.stateDir, published.stdout));
     await p.waitForSelector('table.channels tr[data-channel="stable"][data-release="9.1.0"]', {
       timeout: 3_000,
     });

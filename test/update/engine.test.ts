@@ -19,6 +19,7 @@ import {
 } from "../../src/update/index.js";
 import { Owner } from "../discovery/helpers.js";
 import { shoal } from "../helpers/cli.js";
+import { tamper } from "./helpers.js";
 import { machine, machineBehindStable, updateServer } from "./machine.js";
 
 const owner = new Owner();
@@ -152,11 +153,7 @@ describe("update engine against the update server", () => {
     const hello = readFileSync(join(m.slots.path("b"), "bin/hello"), "utf8");
     m.engine.reset();
     // A 1.2.0 whose bytes change on the server's disk after publishing (same size).
-    const payload = await server.publish("stable", "1.2.0");
-    const bytes = readFileSync(payload);
-    const at = bytes.length - 5;
-    bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
-    writeFileSync(payload, bytes);
+    tamper(await server.publish("stable", "1.2.0"));
 
     const failed = await m.engine.check();
     expect(failed).toMatchObject({

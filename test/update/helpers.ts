@@ -1,5 +1,5 @@
 /** Shared pieces of the update tests: a store directory, an Omaha client, a release tree. */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   COREOS_APP_ID,
@@ -64,6 +64,26 @@ export async function omaha(
   });
   const text = await res.text();
   return { status: res.status, text, reading: readResponse(text) };
+}
+
+/** The payload file that `shoal updates publish` (its output given) stored in the default store of stateDir. */
+export function publishedPayload(stateDir: string, publishOutput: string): string {
+  const sha = /sha256 (\S+)\)/.exec(publishOutput)?.[1];
+  if (!sha) throw new Error(`no sha256 in the publish output: ${publishOutput}`);
+  return join(
+    stateDir,
+    "updates",
+    "payloads",
+    `${Buffer.from(sha, "base64").toString("hex")}.tar.gz`,
+  );
+}
+
+/** Flips one byte near a file's end, its size kept: a payload changed on the server's disk. */
+export function tamper(file: string): void {
+  const bytes = readFileSync(file);
+  const at = bytes.length - 5;
+  bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
+  writeFileSync(file, bytes);
 }
 
 /** A small /usr tree: bin/hello prints the release it came from. */

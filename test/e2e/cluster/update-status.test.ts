@@ -8,7 +8,8 @@
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { releaseTree } from "../../update/helpers.js";
+import type { MachineRow } from "../../../src/update/index.js";
+import { publishedPayload, releaseTree, tamper } from "../../update/helpers.js";
 import { newCluster, statusJson, type TestCluster, teardown, waitFor } from "./harness.js";
 
 let c: TestCluster;
@@ -35,24 +36,11 @@ afterAll(async () => {
   expect(leaked, "left behind after `shoal destroy -f`").toEqual([]);
 }, 60_000);
 
-interface UpdateRow {
-  name: string;
-  machineId: string;
-  channel: string;
-  version: string;
-  slot: string;
-  status: string;
-  newVersion: string;
-  rebootLock?: boolean;
-  lastError: string;
-  lastCheck: string;
-}
-
 const updatesStatus = async () =>
-  JSON.parse((await c.ok(["updates", "status", "-o", "json"])).stdout) as UpdateRow[];
+  JSON.parse((await c.ok(["updates", "status", "-o", "json"])).stdout) as MachineRow[];
 
 /** Waits until `shoal updates status` says what `ready` wants of the named machine. */
-const waitRow = (name: string, what: string, ready: (r: UpdateRow) => boolean) =>
+const waitRow = (name: string, what: string, ready: (r: MachineRow) => boolean) =>
   waitFor(
     async () => {
       const row = (await updatesStatus()).find((r) => r.name === name);
@@ -151,15 +139,7 @@ describe("the update state of real machines", () => {
     ]);
 
     // The payload's bytes change on the server's disk: core-03 refuses it and reports why.
-    const sha = /sha256 (\S+)\)/.exec(published.stdout)?.[1] as string;
-    const payload = join(
-      c.stateDir,
-      "updates/payloads",
-      `${Buffer.from(sha, "base64").toString("hex")}.tar.gz`,
-    );
-    const bytes = readFileSync(payload);
-    bytes.writeUInt8(bytes.readUInt8(bytes.length - 5) ^ 0xff, bytes.length - 5);
-    writeFileSync(payload, bytes);
+    tamper(publishedPayload(c.stateDir, published.stdout));
     await c.ok(["updates", "check", "core-03"]);
     const refused = await waitRow(
       "core-03",

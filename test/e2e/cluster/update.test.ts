@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { privileges } from "../../../src/host/index.js";
 import { connectMachine } from "../../../src/machine/index.js";
+import { publishedPayload, tamper } from "../../update/helpers.js";
 import { newCluster, statusJson, type TestCluster, teardown, waitFor } from "./harness.js";
 
 const BASE = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8"))
@@ -209,16 +210,7 @@ describe.runIf(privileges().root)("a release that does not boot good (namespace 
       "9.8.0",
       releaseTree(c, "9.8.0"),
     ]);
-    const sha = /sha256 (\S+)\)/.exec(pub.stdout)?.[1] as string;
-    const payload = join(
-      c.stateDir,
-      "updates",
-      "payloads",
-      `${Buffer.from(sha, "base64").toString("hex")}.tar.gz`,
-    );
-    const bytes = readFileSync(payload);
-    bytes[bytes.length - 10] = (bytes[bytes.length - 10] ?? 0) ^ 0xff;
-    writeFileSync(payload, bytes);
+    tamper(publishedPayload(c.stateDir, pub.stdout));
     await c.ok(["updates", "check", "core-01"]);
     const refused = await waitFor(
       async () => {
